@@ -1,0 +1,53 @@
+# The two commands: `make run` serves the site with the seed content; `make test` runs every check.
+VENV := .venv
+PY := $(VENV)/bin/python
+# Tests also run against this PostgreSQL server when it answers (CI makes sure it does).
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# A random key, made once per checkout, unless SECRET_KEY is already set.
+WITH_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}"
+TEST_ENV = SECRET_KEY=tests-only-not-secret DEBUG=0
+
+.PHONY: run serve test lint install clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+.secret_key:
+	python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+run: install .secret_key
+	$(WITH_SECRET) $(PY) manage.py migrate --noinput
+	$(WITH_SECRET) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(WITH_SECRET) $(PY) manage.py seed_site
+	@echo "Serving http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	@if [ "$${DEBUG:-0}" = 1 ]; then \
+		$(WITH_SECRET) $(PY) manage.py runserver 127.0.0.1:8000; \
+	else \
+		$(WITH_SECRET) $(VENV)/bin/gunicorn --config gunicorn.conf.py kneeinfo.wsgi; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	$(TEST_ENV) $(PY) -m pytest
+	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== the same tests on PostgreSQL ($(PG_TEST_URL))"; \
+		$(TEST_ENV) DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \
+	elif [ "$${REQUIRE_POSTGRES:-0}" = 1 ]; then \
+		echo "PostgreSQL at $(PG_TEST_URL) does not answer, and REQUIRE_POSTGRES=1"; exit 1; \
+	else \
+		echo "== PostgreSQL at $(PG_TEST_URL) does not answer: PostgreSQL run skipped"; \
+	fi
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,40 @@
+"""Make a fresh install usable: load the shipped article once and create the first admin account.
+
+Safe to run on every start: content is imported only into an empty database, and the admin
+account is created (with a random password printed once) only if no superuser exists.
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from conditions.models import Condition
+from conditions.services import SEED_ARTICLE
+
+
+class Command(BaseCommand):
+    help = "Import the shipped article into an empty database and create the first admin user."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin", help="Name of the first admin user.")
+
+    def handle(self, *args, username, **options):
+        if Condition.objects.exists():
+            self.stdout.write("Content already present: the shipped article was not re-imported.")
+        else:
+            call_command("import_article", SEED_ARTICLE, verbosity=options["verbosity"])
+
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            self.stdout.write("An admin account already exists: its password is unchanged.")
+            return
+        password = secrets.token_urlsafe(15)
+        User.objects.create_superuser(username=username, email="", password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created admin user '{username}' with password: {password}\n"
+                "This is shown once. Change it at /admin/password_change/ after signing in."
+            )
+        )

@@ -1,0 +1,83 @@
+"""Text helpers shared by the importer, the templates and search: word matching and Markdown."""
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Phrases never run across these: "…the knee. Pain…" must not match "knee pain".
+_CLAUSE_BREAK = re.compile(r"[.!?;:()\[\]\u2013\u2014\n]+")
+_MAX_PHRASE_WORDS = 6
+
+
+def singular(word):
+    """Reduce a lower-case English word to a crude singular, so 'injuries' matches 'injury'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text):
+    """Lower-case singular words of `text`, with typographic apostrophes and possessives folded."""
+    found = _WORD.findall(text.translate(_APOSTROPHES).lower())
+    return [singular(word.removesuffix("'s").rstrip("'")) for word in found]
+
+
+def phrase_key(phrase):
+    """The comparable form of a phrase: 'Baker’s Cysts' and "baker's cyst" share one key."""
+    return " ".join(words(phrase))
+
+
+class PhraseIndex:
+    """Every run of up to six words in a text, for whole-word, plural-blind phrase lookups."""
+
+    def __init__(self, text):
+        self._phrases = set()
+        for clause in _CLAUSE_BREAK.split(text):
+            clause_words = words(clause)
+            for start in range(len(clause_words)):
+                stop = min(start + _MAX_PHRASE_WORDS, len(clause_words))
+                for end in range(start + 1, stop + 1):
+                    self._phrases.add(" ".join(clause_words[start:end]))
+
+    def mentions(self, phrase):
+        key = phrase_key(phrase)
+        return bool(key) and key in self._phrases
+
+    def mentions_any(self, phrases):
+        return any(self.mentions(phrase) for phrase in phrases)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)")
+
+
+def markdown_escape(plain):
+    """Quote plain text so that Markdown renders it word for word."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", plain).replace("<", "&lt;")
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote",
+    "h2", "h3", "h4", "a", "code", "pre", "hr", "abbr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+
+
+@lru_cache(maxsize=2048)
+def render_markdown(source):
+    """Render clinician Markdown to HTML that carries no script, style or unsafe link."""
+    html = markdown.markdown(source, extensions=["sane_lists", "tables"])
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from conditions import views
+
+app_name = "conditions"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("conditions/", views.ConditionListView.as_view(), name="condition_list"),
+    path("conditions/<slug:slug>/", views.ConditionDetailView.as_view(), name="condition_detail"),
+    path("symptoms/", views.SymptomListView.as_view(), name="symptom_list"),
+    path("symptoms/<slug:slug>/", views.SymptomDetailView.as_view(), name="symptom_detail"),
+    path("treatments/", views.TreatmentListView.as_view(), name="treatment_list"),
+    path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
+    path("tags/", views.TagListView.as_view(), name="tag_list"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+]

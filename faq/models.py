@@ -1,0 +1,39 @@
+"""Frequently asked questions, each answering one thing a patient asks."""
+
+from django.db import models
+from django.urls import reverse
+
+from conditions.models import Condition, EditorialModel, tag_field
+
+
+class FAQ(EditorialModel):
+    question = models.CharField(
+        max_length=200, help_text="The question as a patient would ask it, ending with '?'."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The anchor for this question on the FAQ page. Changing it breaks saved links.",
+    )
+    answer = models.TextField(help_text="A plain answer. Markdown is allowed.")
+    order = models.PositiveIntegerField(
+        default=0, help_text="Lower numbers are shown first on the FAQ page."
+    )
+    conditions = models.ManyToManyField(
+        Condition,
+        blank=True,
+        related_name="faqs",
+        help_text="Condition pages that show this question.",
+    )
+    tags = tag_field()
+
+    class Meta:
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+        ordering = ["order", "question"]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("faq:list") + f"#{self.slug}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from faq import views
+
+app_name = "faq"
+
+urlpatterns = [
+    path("faq/", views.FAQListView.as_view(), name="list"),
+]

@@ -1,0 +1,87 @@
+"""factory_boy factories for every content model; published unless a test says otherwise."""
+
+import factory
+
+from conditions.models import Condition, KneeArea, Status, Symptom, Tag, Treatment
+from faq.models import FAQ
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"topic {n}")
+
+
+class ContentFactory(factory.django.DjangoModelFactory):
+    status = Status.PUBLISHED
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(list(extracted))
+
+
+class SymptomFactory(ContentFactory):
+    class Meta:
+        model = Symptom
+
+    name = factory.Sequence(lambda n: f"Symptom {n}")
+    slug = factory.Sequence(lambda n: f"symptom-{n}")
+    description = "What it feels like."
+
+
+class TreatmentFactory(ContentFactory):
+    class Meta:
+        model = Treatment
+
+    name = factory.Sequence(lambda n: f"Treatment {n}")
+    slug = factory.Sequence(lambda n: f"treatment-{n}")
+    kind = Treatment.Kind.SELF_CARE
+    description = "What it involves."
+
+
+class ConditionFactory(ContentFactory):
+    class Meta:
+        model = Condition
+
+    name = factory.Sequence(lambda n: f"Condition {n}")
+    slug = factory.Sequence(lambda n: f"condition-{n}")
+    summary = "A short summary."
+    body = "The full text."
+
+    @factory.post_generation
+    def symptoms(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.symptoms.set(extracted)
+
+    @factory.post_generation
+    def treatments(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.treatments.set(extracted)
+
+    @factory.post_generation
+    def related(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.related.set(extracted)
+
+    @factory.post_generation
+    def knee_areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.knee_areas.set(KneeArea.objects.filter(slug__in=extracted))
+
+
+class FAQFactory(ContentFactory):
+    class Meta:
+        model = FAQ
+
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    answer = "An answer."
+    order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def conditions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.conditions.set(extracted)
