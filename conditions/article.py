@@ -1,4 +1,4 @@
-"""Read an article in the plain-text shape of the clinic's first one (see DESIGN.md, Content import).
+"""Read an article in the plain-text shape of the clinic's first one (DESIGN.md, Content import).
 
 The shape: a title line; intro paragraphs; one section per condition under a short heading line
 (the first section may follow the intro after a wider gap, with no heading); a "Frequently Asked
@@ -197,8 +197,8 @@ def parse_article(data):
             for section in sections:
                 if section.name.lower() == name.lower():
                     raise ArticleError(
-                        block.line, f"the section '{name}' appears twice (first at line "
-                        f"{section.line})"
+                        block.line,
+                        f"the section '{name}' appears twice (first at line {section.line})",
                     )
             sections.append(Section(name, block.line))
             state = "sections"

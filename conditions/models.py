@@ -83,6 +83,10 @@ class NamedContent(EditorialModel):
     def alternate_name_list(self):
         return [line.strip() for line in self.alternate_names.splitlines() if line.strip()]
 
+    @property
+    def all_names(self):
+        return [self.name, *self.alternate_name_list]
+
 
 class TagQuerySet(models.QuerySet):
     def with_published_use(self):

@@ -68,7 +68,9 @@ def vocabulary_load(path=VOCABULARY):
     for heading, values in raw.get("conditions", {}).items():
         extras = ConditionExtras(**values)
         if extras.urgency not in Condition.Urgency.values:
-            raise VocabularyError(f"{path}: condition '{heading}': unknown urgency {extras.urgency!r}")
+            raise VocabularyError(
+                f"{path}: condition '{heading}': unknown urgency {extras.urgency!r}"
+            )
         if extras.urgency and not extras.urgent_help.strip():
             raise VocabularyError(f"{path}: condition '{heading}': urgency needs urgent_help text")
         conditions[phrase_key(heading)] = extras
@@ -85,9 +87,7 @@ def vocabulary_load(path=VOCABULARY):
         return found
 
     try:
-        return Vocabulary(
-            conditions, terms("symptoms"), terms("treatments", Treatment.Kind.values)
-        )
+        return Vocabulary(conditions, terms("symptoms"), terms("treatments", Treatment.Kind.values))
     except TypeError as error:
         raise VocabularyError(f"{path}: unexpected field: {error}") from None
 
@@ -147,7 +147,8 @@ class _Importer:
 
     def link(self, item, **relations):
         for name, wanted in relations.items():
-            if self.set_relation(getattr(item, name), wanted) and item.import_outcome == "unchanged":
+            changed = self.set_relation(getattr(item, name), wanted)
+            if changed and item.import_outcome == "unchanged":
                 item.import_outcome = "updated"
 
     def done(self, label, items):
@@ -205,8 +206,9 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
                     f"{vocabulary_path}: condition '{section.name}': unknown knee area(s) "
                     f"{', '.join(sorted(unknown_areas))}; use {', '.join(sorted(areas))}"
                 )
+            names = [section.name, *extras.alternate_names]
             section_text = "\n".join(section.paragraphs)
-            text_index = PhraseIndex("\n".join([section.name, *extras.alternate_names, section_text]))
+            text_index = PhraseIndex("\n".join([*names, section_text]))
             condition = importer.upsert(
                 Condition,
                 slugify(section.name),
@@ -222,12 +224,12 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
             section_index = PhraseIndex(section_text)
             importer.link(
                 condition,
-                symptoms=[s for s in symptoms if section_index.mentions_any(s.alternate_name_list + [s.name])],
-                treatments=[t for t in treatments if section_index.mentions_any(t.alternate_name_list + [t.name])],
+                symptoms=[s for s in symptoms if section_index.mentions_any(s.all_names)],
+                treatments=[t for t in treatments if section_index.mentions_any(t.all_names)],
                 knee_areas=[areas[slug] for slug in extras.knee_areas],
             )
             conditions.append(condition)
-            condition_phrases[condition.pk] = [section.name, *extras.alternate_names, *extras.mentions]
+            condition_phrases[condition.pk] = [*names, *extras.mentions]
 
         by_key = {phrase_key(c.name): c for c in conditions}
         related = {c.pk: set() for c in conditions}
@@ -255,7 +257,9 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
             )
             importer.link(
                 faq,
-                conditions=[c for c in conditions if text_index.mentions_any(condition_phrases[c.pk])],
+                conditions=[
+                    c for c in conditions if text_index.mentions_any(condition_phrases[c.pk])
+                ],
             )
             faqs.append(faq)
 
