@@ -26,6 +26,7 @@ class ContentFactory(factory.django.DjangoModelFactory):
 class SymptomFactory(ContentFactory):
     class Meta:
         model = Symptom
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Symptom {n}")
     slug = factory.Sequence(lambda n: f"symptom-{n}")
@@ -35,6 +36,7 @@ class SymptomFactory(ContentFactory):
 class TreatmentFactory(ContentFactory):
     class Meta:
         model = Treatment
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Treatment {n}")
     slug = factory.Sequence(lambda n: f"treatment-{n}")
@@ -45,6 +47,7 @@ class TreatmentFactory(ContentFactory):
 class ConditionFactory(ContentFactory):
     class Meta:
         model = Condition
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Condition {n}")
     slug = factory.Sequence(lambda n: f"condition-{n}")
@@ -75,6 +78,7 @@ class ConditionFactory(ContentFactory):
 class FAQFactory(ContentFactory):
     class Meta:
         model = FAQ
+        skip_postgeneration_save = True
 
     question = factory.Sequence(lambda n: f"Question {n}?")
     slug = factory.Sequence(lambda n: f"question-{n}")
