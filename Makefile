@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 	python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	chmod 600 $@
 
+# Serves plain HTTP on this machine, so its cookies cannot be HTTPS-only (SECURE_COOKIES=0).
 run: install .secret_key
 	$(WITH_SECRET) $(PY) manage.py migrate --noinput
 	$(WITH_SECRET) $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -29,8 +30,16 @@ run: install .secret_key
 	@if [ "$${DEBUG:-0}" = 1 ]; then \
 		$(WITH_SECRET) $(PY) manage.py runserver 127.0.0.1:8000; \
 	else \
-		$(WITH_SECRET) $(VENV)/bin/gunicorn --config gunicorn.conf.py kneeinfo.wsgi; \
+		SECURE_COOKIES="$${SECURE_COOKIES:-0}" $(WITH_SECRET) \
+			$(VENV)/bin/gunicorn --config gunicorn.conf.py kneeinfo.wsgi; \
 	fi
+
+# Production-style serving only: gunicorn with gunicorn.conf.py and the settings in the environment
+# (see .env.example and README "Deployment"); no seeding, no admin account created.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py kneeinfo.wsgi
 
 lint: install
 	$(VENV)/bin/ruff check .

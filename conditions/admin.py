@@ -1,40 +1,332 @@
-"""The clinicians' editing screens for conditions, symptoms, treatments, tags and knee areas."""
+"""The clinicians' editing screens for conditions, symptoms, treatments, tags and knee areas.
 
-from django.contrib import admin
+Roles (groups made by migration 0004): a Clinician edits everything, signs off and publishes;
+Content staff edit tags, cross-links and alternate names and see clinical text read-only. The
+read-only fields are left out of the form, so a crafted POST cannot change them either.
+"""
 
-from conditions.models import Condition, KneeArea, Symptom, Tag, Treatment
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+from taggit.forms import TagWidget
+from taggit.managers import TaggableManager
+
+from conditions import services
+from conditions.models import (
+    ClinicianProfile,
+    Condition,
+    KneeArea,
+    RedFlagRule,
+    Status,
+    Symptom,
+    Tag,
+    TagRedirect,
+    Treatment,
+)
+from conditions.navigator import red_flags_for
+
+REVIEW_SOON_DAYS = 30
 
 
-class ContentAdmin(admin.ModelAdmin):
-    """What every content type's admin shares: state filters, tags, timestamps."""
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "review"
 
-    list_filter = ["status", "next_review_due", "tags"]
-    readonly_fields = ["created_at", "updated_at"]
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("soon", f"Due in the next {REVIEW_SOON_DAYS} days"),
+            ("unset", "No review date"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() == "soon":
+            soon = today + timedelta(days=REVIEW_SOON_DAYS)
+            return queryset.filter(next_review_due__gte=today, next_review_due__lte=soon)
+        if self.value() == "unset":
+            return queryset.filter(next_review_due__isnull=True)
+        return queryset
+
+
+def _display(record, model_field):
+    """A historical field value as an editor reads it: choice labels, related objects by name."""
+    value = getattr(record, model_field.attname)
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if model_field.is_relation and value is not None:
+        related = model_field.related_model.objects.filter(pk=value).first()
+        return str(related) if related else f"(deleted, id {value})"
+    return value
+
+
+class ContentAdminForm(forms.ModelForm):
+    """Adds sign-off and publish choices, and refuses to overwrite someone else's newer save."""
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    sign_off = forms.BooleanField(
+        required=False,
+        label="I have clinically reviewed this wording",
+        help_text="Signs the page off in your name with today's date once it is saved.",
+    )
+    publish = forms.BooleanField(
+        required=False,
+        label="Publish after saving",
+        help_text="Only signed-off wording can be published.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["edit_token"].initial = self._saved_token()
+
+    def _saved_token(self):
+        """When the item was last saved, read fresh from the database (one query)."""
+        saved = type(self.instance).objects.filter(pk=self.instance.pk).values("updated_at")
+        return saved[0]["updated_at"].isoformat() if saved else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("edit_token") != self._saved_token():
+            latest = self.instance.history.select_related("history_user").first()
+            who = f" by {latest.history_user}" if latest and latest.history_user else ""
+            raise ValidationError(
+                f"Someone else saved this page{who} while you were editing it, so your changes "
+                "have not been saved. They are still in the form below: copy what you need, "
+                "open the page again to see the newer version, and make your changes there."
+            )
+        if cleaned.get("publish") and not cleaned.get("sign_off"):
+            clinical_changed = set(self.changed_data) & set(self.instance.clinical_fields)
+            if not self.instance.is_signed_off or clinical_changed:
+                self.add_error(
+                    "publish",
+                    "This wording has not been signed off: tick 'I have clinically reviewed "
+                    "this wording' to sign it off and publish it together.",
+                )
+        return cleaned
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """What every content type's admin shares: workflow, roles, review, history."""
+
+    form = ContentAdminForm
+    formfield_overrides = {
+        TaggableManager: {"widget": TagWidget(attrs={"class": "vTextField"})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"})},
+    }
+    list_filter = ["status", ReviewDueFilter, "tags"]
     save_on_top = True
+    actions = ["submit_for_review", "sign_off", "publish", "unpublish"]
+    object_history_list_template = "admin/content_history_list.html"
+    # What content staff may change; everything else is read-only for them.
+    staff_editable_fields = ("alternate_names", "related", "tags", "conditions")
+    workflow_fields = ("status", "last_reviewed_on", "reviewed_by", "created_at", "updated_at")
+    review_fieldset = (
+        "Publishing and review",
+        {
+            "fields": [
+                "status",
+                "sign_off",
+                "review_note",
+                "publish",
+                "last_reviewed_on",
+                "reviewed_by",
+                "next_review_due",
+                "created_at",
+                "updated_at",
+                "edit_token",
+            ]
+        },
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
     @admin.display(description="Tags")
     def tag_list(self, obj):
-        return ", ".join(tag.name for tag in obj.tags.all())
+        names = sorted(tag.name for tag in obj.tags.all())
+        return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
+    @admin.display(description="Signed off", boolean=True)
+    def signed_off(self, obj):
+        return obj.is_signed_off
 
-REVIEW_FIELDSET = (
-    "Publishing and review",
-    {"fields": ["status", "last_reviewed_on", "next_review_due", "created_at", "updated_at"]},
-)
+    def _can(self, request, action):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def has_publish_permission(self, request):
+        return self._can(request, "publish")
+
+    def has_signoff_permission(self, request):
+        return self._can(request, "signoff")
+
+    def get_fieldsets(self, request, obj=None):
+        """Leave out the sign-off and publish choices for users who may not make them."""
+        hidden = set()
+        if not self.has_signoff_permission(request):
+            hidden.add("sign_off")
+        if not self.has_publish_permission(request):
+            hidden.add("publish")
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.workflow_fields)
+        if not self.has_signoff_permission(request):
+            form_fields = {
+                name
+                for _, options in self.get_fieldsets(request, obj)
+                for name in options["fields"]
+            }
+            readonly += sorted(
+                form_fields - set(readonly) - set(self.staff_editable_fields) - {"edit_token"}
+            )
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if not self.has_signoff_permission(request) else self.prepopulated_fields
+
+    def save_related(self, request, form, formsets, change):
+        """Sign off and publish after links and tags are saved, so history sees the whole page."""
+        super().save_related(request, form, formsets, change)
+        item = form.instance
+        try:
+            if form.cleaned_data.get("sign_off"):
+                services.content_sign_off(item, request.user, item.review_note)
+                self.message_user(request, f"'{item}' is signed off in your name.")
+            if form.cleaned_data.get("publish"):
+                services.content_publish(item, request.user)
+                self.message_user(request, f"'{item}' is published.")
+        except (services.WorkflowError, PermissionDenied) as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+    def _run(self, request, queryset, step, done):
+        succeeded, failures = 0, []
+        for item in queryset:
+            try:
+                step(item, request.user)
+                succeeded += 1
+            except (services.WorkflowError, PermissionDenied) as error:
+                failures.append(str(error))
+        if succeeded:
+            self.message_user(request, f"{done}: {succeeded} item(s).", messages.SUCCESS)
+        for failure in failures:
+            self.message_user(request, failure, messages.ERROR)
+
+    @admin.action(description="Submit for clinical review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._run(request, queryset, services.content_submit_for_review, "Sent to review")
+
+    @admin.action(description="Mark as clinically reviewed", permissions=["signoff"])
+    def sign_off(self, request, queryset):
+        self._run(request, queryset, services.content_sign_off, "Signed off")
+
+    @admin.action(description="Publish", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._run(request, queryset, services.content_publish, "Published")
+
+    @admin.action(description="Unpublish", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._run(request, queryset, services.content_unpublish, "Unpublished")
+
+    def _url_name(self, view):
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name=self._url_name("compare"),
+            ),
+            path(
+                "<path:object_id>/history/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name=self._url_name("restore"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"can_restore": self.has_signoff_permission(request), **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context=context)
+
+    def revert_disabled(self, request, obj=None):
+        # Restoring goes through restore_view (clinicians only), never the edit-a-version form.
+        return True
+
+    def compare_view(self, request, object_id):
+        """Two versions of an item side by side, field by field, links and tags included."""
+        item = get_object_or_404(self.model, pk=object_id)
+        if not self.has_view_or_change_permission(request, item):
+            raise PermissionDenied
+        records = item.history.filter(history_id__in=[request.GET.get("a"), request.GET.get("b")])
+        records = sorted(records, key=lambda record: record.history_date)
+        if len(records) != 2:
+            self.message_user(request, "Choose two different versions to compare.", messages.ERROR)
+            return redirect("admin:" + self._url_name("history"), item.pk)
+        older, newer = records
+        rows = []
+        for model_field in self.model._meta.concrete_fields:
+            if model_field.name in {"id", "reviewed_fingerprint"}:
+                continue
+            old, new = (_display(record, model_field) for record in records)
+            rows.append((model_field.verbose_name, old, new, old != new))
+        for name in sorted(set(older.relations) | set(newer.relations)):
+            old = ", ".join(label for _, label in older.relations.get(name, []))
+            new = ", ".join(label for _, label in newer.relations.get(name, []))
+            rows.append((name.replace("_", " "), old, new, old != new))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions of {item}",
+            "opts": self.opts,
+            "object": item,
+            "older": older,
+            "newer": newer,
+            "rows": rows,
+            "can_restore": self.has_signoff_permission(request),
+        }
+        return TemplateResponse(request, "admin/content_compare.html", context)
+
+    def restore_view(self, request, object_id, history_id):
+        if request.method != "POST":
+            return redirect("admin:" + self._url_name("history"), object_id)
+        item = get_object_or_404(self.model, pk=object_id)
+        record = get_object_or_404(item.history.model, history_id=history_id, id=item.pk)
+        try:
+            services.content_restore(item, record, request.user)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            message = "The earlier version is restored."
+            if item.status == Status.IN_REVIEW:
+                message += " Its clinical text differs from the signed-off wording: review it."
+            self.message_user(request, message, messages.SUCCESS)
+        return redirect("admin:" + self._url_name("change"), item.pk)
 
 
 class NamedContentAdmin(ContentAdmin):
-    list_display = ["name", "status", "tag_list", "next_review_due", "updated_at"]
+    list_display = ["name", "status", "signed_off", "tag_list", "next_review_due", "updated_at"]
     search_fields = ["name", "alternate_names", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Condition)
 class ConditionAdmin(NamedContentAdmin):
-    list_filter = ["status", "urgency", "knee_areas", "next_review_due", "tags"]
+    list_filter = ["status", "urgency", "knee_areas", ReviewDueFilter, "tags"]
     search_fields = [*NamedContentAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["symptoms", "treatments", "related"]
     fieldsets = [
@@ -42,18 +334,50 @@ class ConditionAdmin(NamedContentAdmin):
         ("Urgent help", {"fields": ["urgency", "urgent_help"]}),
         (
             "Links",
-            {"fields": ["knee_areas", "symptoms", "treatments", "related", "tags"]},
+            {"fields": ["onset", "knee_areas", "symptoms", "treatments", "related", "tags"]},
         ),
-        REVIEW_FIELDSET,
+        ContentAdmin.review_fieldset,
     ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.method == "GET":
+            self.warn_if_red_flag_without_callout(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.warn_if_red_flag_without_callout(request, form.instance)
+
+    def warn_if_red_flag_without_callout(self, request, condition):
+        """A condition showing all of a red-flag rule's symptoms should say when to get help."""
+        if condition.urgency:
+            return
+        fired = red_flags_for(condition.symptoms.all())
+        if fired:
+            names = ", ".join(f"'{rule}'" for rule in fired)
+            self.message_user(
+                request,
+                f"'{condition}' has the warning signs of the red-flag rule {names} but no "
+                "urgent-help callout: set an urgency and write the warning signs for patients.",
+                messages.WARNING,
+            )
 
 
 @admin.register(Symptom)
 class SymptomAdmin(NamedContentAdmin):
+    list_display = [
+        *NamedContentAdmin.list_display[:2],
+        "in_navigator",
+        *NamedContentAdmin.list_display[2:],
+    ]
+    list_filter = ["in_navigator", *ContentAdmin.list_filter]
     search_fields = [*NamedContentAdmin.search_fields, "description"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "alternate_names", "description", "tags"]}),
-        REVIEW_FIELDSET,
+        (
+            None,
+            {"fields": ["name", "slug", "alternate_names", "description", "in_navigator", "tags"]},
+        ),
+        ContentAdmin.review_fieldset,
     ]
 
 
@@ -64,18 +388,141 @@ class TreatmentAdmin(NamedContentAdmin):
     search_fields = [*NamedContentAdmin.search_fields, "description"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "alternate_names", "description", "tags"]}),
-        REVIEW_FIELDSET,
+        ContentAdmin.review_fieldset,
     ]
+
+
+class TagMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Tag.objects.all(), label="Keep this tag", help_text="The others merge into it."
+    )
+
+
+class TagRenameForm(forms.ModelForm):
+    """Renaming through the admin keeps the old address working."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "is_hidden"]
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    form = TagRenameForm
+    list_display = ["name", "slug", "is_hidden", "use_count"]
+    list_filter = ["is_hidden"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge", "hide", "show"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_count=models.Count("tagged_items"))
+
+    @admin.display(description="Tagged items", ordering="use_count")
+    def use_count(self, obj):
+        return obj.use_count
+
+    def save_model(self, request, obj, form, change):
+        if change and {"name", "slug"} & set(form.changed_data):
+            old = Tag.objects.get(pk=obj.pk)
+            obj.name, obj.slug = old.name, old.slug
+            services.tag_rename(obj, form.cleaned_data["name"], form.cleaned_data["slug"])
+            obj.is_hidden = form.cleaned_data["is_hidden"]
+            obj.save(update_fields=["is_hidden"])
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge the selected tags into one", permissions=["change"])
+    def merge(self, request, queryset):
+        if "into" in request.POST:
+            form = TagMergeForm(request.POST)
+            form.fields["into"].queryset = queryset
+            if form.is_valid():
+                into = form.cleaned_data["into"]
+                merged = [tag.name for tag in queryset if tag.pk != into.pk]
+                services.tag_merge(list(queryset), into)
+                self.message_user(
+                    request, f"Merged {', '.join(merged)} into '{into}'.", messages.SUCCESS
+                )
+                return None
+        else:
+            form = TagMergeForm()
+            form.fields["into"].queryset = queryset
+        if queryset.count() < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge tags",
+            "opts": self.opts,
+            "tags": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tag_merge.html", context)
+
+    def _set_hidden(self, queryset, hidden):
+        # Save one by one (not update()) so the page cache hears of each change.
+        tags = list(queryset)
+        for tag in tags:
+            tag.is_hidden = hidden
+            tag.save(update_fields=["is_hidden"])
+        return len(tags)
+
+    @admin.action(description="Hide from public navigation", permissions=["change"])
+    def hide(self, request, queryset):
+        hidden = self._set_hidden(queryset, True)
+        self.message_user(request, f"Hidden {hidden} tag(s); pages keep them.", messages.SUCCESS)
+
+    @admin.action(description="Show in public navigation", permissions=["change"])
+    def show(self, request, queryset):
+        shown = self._set_hidden(queryset, False)
+        self.message_user(request, f"Showing {shown} tag(s).", messages.SUCCESS)
+
+
+@admin.register(TagRedirect)
+class TagRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "tag"]
+    search_fields = ["old_slug", "tag__name"]
+    autocomplete_fields = ["tag"]
+    list_select_related = ["tag"]
 
 
 @admin.register(KneeArea)
 class KneeAreaAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(RedFlagRule)
+class RedFlagRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "urgency", "symptom_list", "is_active"]
+    list_filter = ["is_active", "urgency"]
+    search_fields = ["name", "advice", "symptoms__name"]
+    autocomplete_fields = ["symptoms"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("symptoms")
+
+    @admin.display(description="Fires when all of these are chosen")
+    def symptom_list(self, obj):
+        return ", ".join(symptom.name for symptom in obj.symptoms.all())
+
+
+@admin.register(ClinicianProfile)
+class ClinicianProfileAdmin(admin.ModelAdmin):
+    """Superusers manage every profile; a clinician sees only their own."""
+
+    list_display = ["__str__", "profession", "registration_number"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+
+admin.site.index_template = "admin/kneeinfo_index.html"
+admin.site.site_header = "Knee clinic content"
+admin.site.site_title = "Knee clinic content"

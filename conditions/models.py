@@ -1,11 +1,17 @@
 """Clinical content: conditions, symptoms, treatments, the shared tag vocabulary, knee areas."""
 
+import hashlib
+import json
+
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
@@ -30,8 +36,34 @@ class ContentQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
+def editorial_permissions(model_name, plural):
+    """The workflow permissions each content type adds to Django's add/change/delete/view."""
+    return [
+        (f"publish_{model_name}", f"Can publish and unpublish {plural}"),
+        (f"signoff_{model_name}", f"Can sign off {plural} as clinically reviewed"),
+    ]
+
+
+class RelationSnapshot(models.Model):
+    """Added to every historical record: the item's links and tags as they were after the save."""
+
+    relations = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class EditorialModel(TimeStampedModel):
-    """Fields every piece of patient-facing content carries: its state and its review dates."""
+    """Fields every piece of patient-facing content carries: its state, review and history.
+
+    A sign-off is bound to the clinical text it approved (`reviewed_fingerprint`): once that text
+    changes, a published item goes back to review instead of keeping a stale sign-off.
+    """
+
+    # Fields whose wording is clinical advice; subclasses list theirs. Only clinicians edit them.
+    clinical_fields = ()
+    # Many-to-many links kept in each historical record (tags are always kept).
+    history_relations = ()
 
     status = models.CharField(
         max_length=20,
@@ -46,15 +78,60 @@ class EditorialModel(TimeStampedModel):
     next_review_due = models.DateField(
         null=True, blank=True, help_text="When this content must next be checked by a clinician."
     )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The clinician who last signed this content off.",
+    )
+    review_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="One line on what changed at the last review. Shown on the public page.",
+    )
+    reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ContentQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True, bases=[RelationSnapshot])
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.reviewed_fingerprint and not self.is_signed_off:
+            self.status = Status.IN_REVIEW
+            self._change_reason = "Clinical text changed after sign-off: sent back to review"
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def clinical_fingerprint(self):
+        """A hash of the clinical wording, to tell whether a sign-off still covers it."""
+        values = [str(getattr(self, name)) for name in self.clinical_fields]
+        return hashlib.sha256(json.dumps(values).encode()).hexdigest()
+
+    @property
+    def is_signed_off(self):
+        return bool(self.reviewed_fingerprint) and (
+            self.reviewed_fingerprint == self.clinical_fingerprint()
+        )
+
+    @property
+    def is_review_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    def relations_snapshot(self):
+        """Tags and links as {name: [[pk, label], ...]}. Costs one query per relation."""
+        snapshot = {"tags": [[t.pk, t.name] for t in self.tags.all()]}
+        for name in self.history_relations:
+            snapshot[name] = [[obj.pk, str(obj)] for obj in getattr(self, name).all()]
+        return snapshot
 
 
 class NamedContent(EditorialModel):
@@ -89,6 +166,10 @@ class NamedContent(EditorialModel):
 
 
 class TagQuerySet(models.QuerySet):
+    def visible(self):
+        """Tags shown in public navigation (staff can hide one without untagging anything)."""
+        return self.filter(is_hidden=False)
+
     def with_published_use(self):
         """Annotate `use_count`: how many published items carry each tag. One query."""
         published_item = Q()
@@ -111,6 +192,11 @@ def content_models():
 class Tag(TagBase):
     """A keyword from the shared vocabulary; names are unique regardless of case."""
 
+    is_hidden = models.BooleanField(
+        default=False,
+        help_text="Hide this topic from public navigation. Pages keep the tag.",
+    )
+
     objects = TagQuerySet.as_manager()
 
     class Meta:
@@ -120,8 +206,22 @@ class Tag(TagBase):
         return reverse("conditions:tag_detail", args=[self.slug])
 
     def slugify(self, tag, i=None):
-        slug = slugify(tag)
+        # A name with no ASCII letters or digits ("膝", "???") still needs an address.
+        slug = slugify(tag) or "topic"
         return f"{slug}-{i}" if i is not None else slug
+
+
+class TagRedirect(models.Model):
+    """An old tag address that now leads to another tag, after a rename or a merge."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"/tags/{self.old_slug}/ → {self.tag}"
 
 
 class TaggedItem(GenericTaggedItemBase):
@@ -159,13 +259,20 @@ class KneeArea(models.Model):
 
 
 class Symptom(NamedContent):
+    clinical_fields = ("name", "description")
+
     description = models.TextField(
         blank=True, help_text="What the symptom is like, in plain words. Markdown is allowed."
+    )
+    in_navigator = models.BooleanField(
+        "show in the symptom checker",
+        default=True,
+        help_text="Offer this symptom as a choice in “What could be causing my knee pain?”.",
     )
     tags = tag_field()
 
     class Meta(NamedContent.Meta):
-        pass
+        permissions = editorial_permissions("symptom", "symptoms")
 
     def get_absolute_url(self):
         return reverse("conditions:symptom_detail", args=[self.slug])
@@ -180,6 +287,8 @@ class Treatment(NamedContent):
         SUPPORT = "support", "Support or brace"
         SURGERY = "surgery", "Surgery"
 
+    clinical_fields = ("name", "kind", "description")
+
     kind = models.CharField(
         max_length=20,
         choices=Kind.choices,
@@ -192,7 +301,7 @@ class Treatment(NamedContent):
     tags = tag_field()
 
     class Meta(NamedContent.Meta):
-        pass
+        permissions = editorial_permissions("treatment", "treatments")
 
     def get_absolute_url(self):
         return reverse("conditions:treatment_detail", args=[self.slug])
@@ -205,6 +314,14 @@ class Condition(NamedContent):
         NON_URGENT = "non_urgent", "Non-urgent: see a GP"
         URGENT = "urgent", "Urgent: get help today"
         IMMEDIATE = "immediate", "Immediate: call 999 or go to A&E"
+
+    class Onset(models.TextChoices):
+        ANY = "", "Either"
+        INJURY = "injury", "After an injury"
+        GRADUAL = "gradual", "Gradually"
+
+    clinical_fields = ("name", "summary", "body", "urgency", "urgent_help", "onset")
+    history_relations = ("symptoms", "treatments", "related", "knee_areas")
 
     summary = models.TextField(
         help_text="One or two plain sentences shown first on the page and in lists and search."
@@ -224,6 +341,13 @@ class Condition(NamedContent):
     urgent_help = models.TextField(
         blank=True,
         help_text="The warning signs and what to do, shown in a callout patients cannot miss.",
+    )
+    onset = models.CharField(
+        max_length=10,
+        choices=Onset.choices,
+        blank=True,
+        default=Onset.ANY,
+        help_text="How it usually starts; the symptom checker ranks matching conditions higher.",
     )
     knee_areas = models.ManyToManyField(
         KneeArea,
@@ -246,6 +370,7 @@ class Condition(NamedContent):
     tags = tag_field()
 
     class Meta(NamedContent.Meta):
+        permissions = editorial_permissions("condition", "conditions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(urgency="") | ~Q(urgent_help=""),
@@ -261,3 +386,63 @@ class Condition(NamedContent):
             raise ValidationError(
                 {"urgent_help": "Write the warning signs and what to do, or clear the urgency."}
             )
+
+
+class ClinicianProfile(models.Model):
+    """What the public page says about a reviewer: their name comes from the user account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_profile"
+    )
+    profession = models.CharField(
+        max_length=80, blank=True, help_text="For example: Consultant orthopaedic surgeon."
+    )
+    registration_number = models.CharField(
+        max_length=40,
+        help_text="Professional registration, for example 'GMC 1234567' or 'HCPC PH12345'. "
+        "Needed before you can sign content off.",
+    )
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self):
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} ({self.registration_number})"
+
+
+class RedFlagRuleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class RedFlagRule(TimeStampedModel):
+    """Emergency advice the symptom checker shows first when the chosen symptoms match."""
+
+    name = models.CharField(
+        max_length=120, help_text="What the warning signs may mean, e.g. 'Possible blood clot'."
+    )
+    symptoms = models.ManyToManyField(
+        Symptom,
+        related_name="red_flag_rules",
+        help_text="The rule fires when a patient chooses all of these symptoms.",
+    )
+    urgency = models.CharField(
+        max_length=20,
+        choices=[c for c in Condition.Urgency.choices if c[0] in {"urgent", "immediate"}],
+        default=Condition.Urgency.URGENT,
+        help_text="How quickly to get help.",
+    )
+    advice = models.TextField(help_text="What to do, in plain words. Shown above any results.")
+    is_active = models.BooleanField(default=True, help_text="Untick to stop using this rule.")
+
+    objects = RedFlagRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:symptom_checker")

@@ -1,22 +1,167 @@
-"""Work that spans several models: importing an article into conditions, symptoms, treatments,
-FAQs and tags. Views, admin and commands call these functions; none of them reads a request."""
+"""Work that spans several models: the editorial workflow (sign-off, publish, restore), tag
+curation (rename, merge), and importing an article. Views, admin and commands call these
+functions; none of them reads a request."""
 
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from conditions.article import parse_article
-from conditions.models import Condition, KneeArea, Status, Symptom, Tag, Treatment
+from conditions.models import (
+    ClinicianProfile,
+    Condition,
+    KneeArea,
+    RedFlagRule,
+    Status,
+    Symptom,
+    Tag,
+    TaggedItem,
+    TagRedirect,
+    Treatment,
+)
 from conditions.text import PhraseIndex, markdown_escape, phrase_key
 from faq.models import FAQ
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SEED_ARTICLE = CONTENT_DIR / "pain-in-back-of-knee.txt"
 VOCABULARY = CONTENT_DIR / "vocabulary.toml"
+
+
+class WorkflowError(ValueError):
+    """A workflow step that cannot be taken now; the message says what to do instead."""
+
+
+def _require(user, action, item):
+    permission = f"{item._meta.app_label}.{action}_{item._meta.model_name}"
+    if not user.has_perm(permission):
+        raise PermissionDenied(
+            f"You do not have permission to {action} {item._meta.verbose_name}s."
+        )
+
+
+def _save_with_audit(item, user, message):
+    """Save, recording `message` in the item's history and in the admin's log, with the user."""
+    item._change_reason = message
+    item._history_user = user
+    item.save()
+    LogEntry.objects.log_actions(
+        user.pk, [item], CHANGE, change_message=message, single_object=True
+    )
+
+
+def content_sign_off(item, user, note=""):
+    """Record that `user`, a registered clinician, has reviewed the item's current wording."""
+    _require(user, "signoff", item)
+    profile = ClinicianProfile.objects.filter(user=user).first()
+    if profile is None or not profile.registration_number.strip():
+        raise WorkflowError(
+            "Add your professional registration number to your clinician profile before "
+            "signing content off."
+        )
+    today = timezone.localdate()
+    item.last_reviewed_on = today
+    item.next_review_due = today + timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+    item.reviewed_by = user
+    item.review_note = note.strip()
+    item.reviewed_fingerprint = item.clinical_fingerprint()
+    _save_with_audit(
+        item, user, "Signed off as clinically reviewed" + (f": {note}" if note else "")
+    )
+
+
+def content_publish(item, user):
+    """Publish an item whose current wording a clinician has signed off."""
+    _require(user, "publish", item)
+    if not item.is_signed_off:
+        raise WorkflowError(
+            f"'{item}' cannot be published: its current wording has not been signed off. "
+            "Mark it as clinically reviewed first."
+        )
+    item.status = Status.PUBLISHED
+    _save_with_audit(item, user, "Published")
+
+
+def content_unpublish(item, user):
+    """Take an item off the public site; it keeps its text and history."""
+    _require(user, "publish", item)
+    item.status = Status.UNPUBLISHED
+    _save_with_audit(item, user, "Unpublished")
+
+
+def content_submit_for_review(item, user):
+    """Ask a clinician to review a draft or unpublished item."""
+    _require(user, "change", item)
+    if item.status == Status.PUBLISHED:
+        raise WorkflowError(f"'{item}' is published; unpublish it first to send it to review.")
+    item.status = Status.IN_REVIEW
+    _save_with_audit(item, user, "Submitted for review")
+
+
+# Fields a restore leaves alone: identity, timestamps, publication state and sign-off.
+_NOT_RESTORED = {
+    "id", "created_at", "updated_at", "status", "last_reviewed_on", "next_review_due",
+    "reviewed_by", "review_note", "reviewed_fingerprint",
+}  # fmt: skip
+
+
+def content_restore(item, record, user):
+    """Put back an earlier version's text, links and tags. Clinicians only.
+
+    A published item whose clinical text changes this way goes back to review (see the model).
+    """
+    _require(user, "signoff", item)
+    if record.instance.pk != item.pk:
+        raise WorkflowError("That version belongs to a different item.")
+    for model_field in item._meta.concrete_fields:
+        if model_field.name not in _NOT_RESTORED:
+            setattr(item, model_field.attname, getattr(record, model_field.attname))
+    when = timezone.localtime(record.history_date).strftime("%d %b %Y %H:%M")
+    with transaction.atomic():
+        _save_with_audit(item, user, f"Restored the version of {when}")
+        for name, entries in record.relations.items():
+            wanted = [pk for pk, _label in entries]
+            if name == "tags":
+                item.tags.set(list(Tag.objects.filter(pk__in=wanted)))
+            elif name in item.history_relations:
+                manager = getattr(item, name)
+                manager.set(manager.model.objects.filter(pk__in=wanted))
+
+
+def tag_merge(tags, into):
+    """Move every item tagged with any of `tags` onto `into`, delete them, redirect their URLs."""
+    with transaction.atomic():
+        for tag in tags:
+            if tag.pk == into.pk:
+                continue
+            for tagged in TaggedItem.objects.filter(tag=tag):
+                TaggedItem.objects.get_or_create(
+                    tag=into, content_type_id=tagged.content_type_id, object_id=tagged.object_id
+                )
+            TagRedirect.objects.filter(tag=tag).update(tag=into)
+            TagRedirect.objects.update_or_create(old_slug=tag.slug, defaults={"tag": into})
+            tag.delete()
+        TagRedirect.objects.filter(old_slug=into.slug).delete()
+
+
+def tag_rename(tag, name, slug=None):
+    """Rename a tag; its old address keeps working."""
+    old_slug = tag.slug
+    with transaction.atomic():
+        tag.name = name
+        tag.slug = slug or tag.slugify(name)
+        tag.save()
+        if tag.slug != old_slug:
+            TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": tag})
+            TagRedirect.objects.filter(old_slug=tag.slug).delete()
 
 
 class VocabularyError(ValueError):
@@ -31,6 +176,7 @@ class ConditionExtras:
     urgency: str = ""
     urgent_help: str = ""
     related: list = field(default_factory=list)
+    onset: str = ""
 
 
 @dataclass
@@ -41,6 +187,8 @@ class Term:
     aliases: list
     description: str
     kind: str = ""
+    # Condition headings to link even when their text does not mention the term.
+    conditions: list = field(default_factory=list)
 
     @property
     def phrases(self):
@@ -48,13 +196,62 @@ class Term:
 
 
 @dataclass
+class RedFlag:
+    name: str
+    symptoms: list
+    urgency: str
+    advice: str
+
+
+@dataclass
 class Vocabulary:
     conditions: dict
     symptoms: list
     treatments: list
+    red_flags: list
 
     def extras_for(self, heading):
         return self.conditions.get(phrase_key(heading), ConditionExtras())
+
+
+def _check_conditions(raw):
+    conditions = {}
+    for heading, values in raw.get("conditions", {}).items():
+        extras = ConditionExtras(**values)
+        if extras.urgency not in Condition.Urgency.values:
+            raise ValueError(f"condition '{heading}': unknown urgency {extras.urgency!r}")
+        if extras.urgency and not extras.urgent_help.strip():
+            raise ValueError(f"condition '{heading}': urgency needs urgent_help text")
+        if extras.onset not in Condition.Onset.values:
+            raise ValueError(f"condition '{heading}': unknown onset {extras.onset!r}")
+        conditions[phrase_key(heading)] = extras
+    return conditions
+
+
+def _check_terms(raw, kind_of_term, kinds=None):
+    found = []
+    for number, values in enumerate(raw.get(kind_of_term, []), start=1):
+        term = Term(**values)
+        if not term.name.strip():
+            raise ValueError(f"{kind_of_term} entry {number} has no name")
+        if kinds is not None and term.kind not in kinds:
+            raise ValueError(f"'{term.name}': unknown kind {term.kind!r}")
+        found.append(term)
+    return found
+
+
+def _check_red_flags(raw, symptoms):
+    names = {phrase_key(term.name) for term in symptoms}
+    flags = []
+    for values in raw.get("red_flags", []):
+        flag = RedFlag(**values)
+        unknown = [s for s in flag.symptoms if phrase_key(s) not in names]
+        if unknown or not flag.symptoms:
+            raise ValueError(f"red flag '{flag.name}': unknown or no symptoms {unknown}")
+        if flag.urgency not in {"urgent", "immediate"}:
+            raise ValueError(f"red flag '{flag.name}': urgency must be urgent or immediate")
+        flags.append(flag)
+    return flags
 
 
 def vocabulary_load(path=VOCABULARY):
@@ -63,33 +260,16 @@ def vocabulary_load(path=VOCABULARY):
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise VocabularyError(f"{path}: {error}") from None
-
-    conditions = {}
-    for heading, values in raw.get("conditions", {}).items():
-        extras = ConditionExtras(**values)
-        if extras.urgency not in Condition.Urgency.values:
-            raise VocabularyError(
-                f"{path}: condition '{heading}': unknown urgency {extras.urgency!r}"
-            )
-        if extras.urgency and not extras.urgent_help.strip():
-            raise VocabularyError(f"{path}: condition '{heading}': urgency needs urgent_help text")
-        conditions[phrase_key(heading)] = extras
-
-    def terms(kind_of_term, kinds=None):
-        found = []
-        for number, values in enumerate(raw.get(kind_of_term, []), start=1):
-            term = Term(**values)
-            if not term.name.strip():
-                raise VocabularyError(f"{path}: {kind_of_term} entry {number} has no name")
-            if kinds is not None and term.kind not in kinds:
-                raise VocabularyError(f"{path}: '{term.name}': unknown kind {term.kind!r}")
-            found.append(term)
-        return found
-
     try:
-        return Vocabulary(conditions, terms("symptoms"), terms("treatments", Treatment.Kind.values))
-    except TypeError as error:
-        raise VocabularyError(f"{path}: unexpected field: {error}") from None
+        symptoms = _check_terms(raw, "symptoms")
+        return Vocabulary(
+            conditions=_check_conditions(raw),
+            symptoms=symptoms,
+            treatments=_check_terms(raw, "treatments", Treatment.Kind.values),
+            red_flags=_check_red_flags(raw, symptoms),
+        )
+    except (TypeError, ValueError) as error:
+        raise VocabularyError(f"{path}: {error}") from None
 
 
 class ImportReport:
@@ -179,8 +359,28 @@ def _term_items(importer, model, terms, tags, **extra_fields):
         }
         fields.update({name: getattr(term, name) for name in extra_fields})
         text_index = PhraseIndex("\n".join([*term.phrases, term.description]))
-        items.append(importer.upsert(model, slugify(term.name), text_index, tags, **fields))
+        item = importer.upsert(model, slugify(term.name), text_index, tags, **fields)
+        item.linked_headings = {phrase_key(heading) for heading in term.conditions}
+        items.append(item)
     return items
+
+
+def _red_flag_rules(flags, symptoms, report):
+    """Create or update the symptom checker's red-flag rules, keyed by name."""
+    by_key = {phrase_key(symptom.name): symptom for symptom in symptoms}
+    for flag in flags:
+        wanted = {"urgency": flag.urgency, "advice": flag.advice}
+        rule, created = RedFlagRule.objects.get_or_create(name=flag.name, defaults=wanted)
+        changed = [name for name, value in wanted.items() if getattr(rule, name) != value]
+        for name in changed:
+            setattr(rule, name, wanted[name])
+        if changed:
+            rule.save()
+        linked = _Importer.set_relation(
+            rule.symptoms, [by_key[phrase_key(name)] for name in flag.symptoms]
+        )
+        outcome = "created" if created else "updated" if changed or linked else "unchanged"
+        report.record("red-flag rules", outcome)
 
 
 def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
@@ -220,12 +420,23 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
                 body="\n\n".join(markdown_escape(p) for p in section.body_paragraphs),
                 urgency=extras.urgency,
                 urgent_help=extras.urgent_help,
+                onset=extras.onset,
             )
             section_index = PhraseIndex(section_text)
             importer.link(
                 condition,
-                symptoms=[s for s in symptoms if section_index.mentions_any(s.all_names)],
-                treatments=[t for t in treatments if section_index.mentions_any(t.all_names)],
+                symptoms=[
+                    s
+                    for s in symptoms
+                    if section_index.mentions_any(s.all_names)
+                    or phrase_key(section.name) in s.linked_headings
+                ],
+                treatments=[
+                    t
+                    for t in treatments
+                    if section_index.mentions_any(t.all_names)
+                    or phrase_key(section.name) in t.linked_headings
+                ],
                 knee_areas=[areas[slug] for slug in extras.knee_areas],
             )
             conditions.append(condition)
@@ -263,6 +474,7 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
             )
             faqs.append(faq)
 
+        _red_flag_rules(vocabulary.red_flags, symptoms, report)
         importer.done("symptoms", symptoms)
         importer.done("treatments", treatments)
         importer.done("conditions", conditions)

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from conditions.models import Condition, Symptom, Treatment
+from conditions.models import Condition, Symptom, Tag, Treatment
 
 
 class ContentSitemap(Sitemap):
@@ -34,9 +34,17 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
+class TagSitemap(Sitemap):
+    """Topic pages that list at least one published item."""
+
+    def items(self):
+        return Tag.objects.visible().with_published_use().order_by("pk")
+
+
 SITEMAPS = {
     "pages": PageSitemap(),
     "conditions": ContentSitemap(Condition),
     "symptoms": ContentSitemap(Symptom),
     "treatments": ContentSitemap(Treatment),
+    "tags": TagSitemap(),
 }

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from django.utils.html import escape
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -81,3 +82,56 @@ def render_markdown(source):
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
+
+
+_TAG = re.compile(r"(<[^>]+>)")
+_NO_LINK_ELEMENTS = re.compile(r"^<(/?)(a|h[1-6])\b", re.IGNORECASE)
+_TEXT_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+
+
+def autolink(html, targets, skip_url=""):
+    """Link the first mention of each target phrase in `html` to its page.
+
+    `targets` maps phrase_key(name) to a URL. Text inside links and headings is left alone, a
+    phrase links at most once, and never to `skip_url` (the page itself). A phrase's words must
+    be separated only by spaces, so "ACL) injury" is not taken for "ACL injury".
+    """
+    used = {skip_url}
+    blocked = 0
+    parts = _TAG.split(html)
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            element = _NO_LINK_ELEMENTS.match(part)
+            if element:
+                blocked += -1 if element.group(1) else 1
+            continue
+        if blocked or not part.strip():
+            continue
+        parts[index] = _link_text(part, targets, used)
+    return "".join(parts)
+
+
+def _link_text(text, targets, used):
+    spans = list(_TEXT_WORD.finditer(text))
+    out, position, start = [], 0, 0
+    while start < len(spans):
+        found = None
+        for end in range(min(start + _MAX_PHRASE_WORDS, len(spans)), start, -1):
+            run = spans[start:end]
+            if any(text[a.end() : b.start()].strip() for a, b in zip(run, run[1:], strict=False)):
+                continue
+            url = targets.get(phrase_key(" ".join(word.group() for word in run)))
+            if url and url not in used:
+                found = (end, url)
+                break
+        if found is None:
+            start += 1
+            continue
+        end, url = found
+        used.add(url)
+        first, last = spans[start].start(), spans[end - 1].end()
+        out.append(text[position:first])
+        out.append(f'<a href="{escape(url)}">{text[first:last]}</a>')
+        position, start = last, end
+    out.append(text[position:])
+    return "".join(out)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("symptoms/<slug:slug>/", views.SymptomDetailView.as_view(), name="symptom_detail"),
     path("treatments/", views.TreatmentListView.as_view(), name="treatment_list"),
     path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
+    path("symptom-checker/", views.SymptomCheckerView.as_view(), name="symptom_checker"),
     path("tags/", views.TagListView.as_view(), name="tag_list"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
 ]

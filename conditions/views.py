@@ -1,19 +1,94 @@
-"""Public pages for conditions, symptoms, treatments and tags. Published content only."""
+"""Public pages for conditions, symptoms, treatments and tags.
 
-from django.db.models import Prefetch
+The public sees published content only. Staff who may view a content type also see its drafts
+at the public URL, under a "not public" banner, so they can preview before publishing.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from conditions.models import Condition, Symptom, Tag, Treatment
+from conditions import navigator, structured_data
+from conditions.models import Condition, KneeArea, Status, Symptom, Tag, TagRedirect, Treatment
+from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
+from kneeinfo.cache import generation_cached
 
 POPULAR_TAG_COUNT = 20
 FAQ_TEASER_COUNT = 3
 
 
 def published_conditions():
-    """Published conditions with only the columns that lists show."""
-    return Condition.objects.published().only("name", "slug", "summary")
+    """Published conditions A–Z regardless of case, with only the columns that lists show."""
+    # Plain `name` order is case-sensitive on SQLite and C-collated PostgreSQL: "anterior knee
+    # pain" would follow "Zebra" and the A–Z page would grow a second "A" section.
+    return Condition.objects.published().only("name", "slug", "summary").order_by(Lower("name"))
+
+
+def condition_link_targets():
+    """{phrase_key(name or alternate name): URL} of every published condition.
+
+    One query, then kept in the cache until any content changes.
+    """
+
+    def build():
+        targets = {}
+        for name, alternate_names, slug in Condition.objects.published().values_list(
+            "name", "alternate_names", "slug"
+        ):
+            url = reverse("conditions:condition_detail", args=[slug])
+            for each in [name, *alternate_names.splitlines()]:
+                if phrase_key(each):
+                    targets.setdefault(phrase_key(each), url)
+        return targets
+
+    return generation_cached("condition-link-targets", build)
+
+
+def condition_body_html(condition):
+    """The body as safe HTML, mentions of other conditions linked; cached until content changes."""
+
+    def build():
+        html = render_markdown(condition.body)
+        return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
+
+    return mark_safe(generation_cached(f"condition-body-{condition.pk}", build))
+
+
+SIMILAR_COUNT = 5
+
+
+def conditions_sharing_tags(condition, exclude):
+    """Published conditions sharing the most visible tags with `condition`. One query."""
+    tag_ids = [tag.pk for tag in condition.tags.all() if not tag.is_hidden]
+    return (
+        published_conditions()
+        .filter(tags__in=tag_ids)
+        .exclude(pk__in=[condition.pk, *exclude])
+        .annotate(shared_tags=Count("tags", distinct=True))
+        .order_by("-shared_tags", Lower("name"))[:SIMILAR_COUNT]
+    )
+
+
+class PreviewMixin:
+    """Let staff with view permission open unpublished items; everyone else gets a 404."""
+
+    def can_preview(self, model):
+        user = self.request.user
+        opts = model._meta
+        return user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+    def content(self, model):
+        return model.objects.all() if self.can_preview(model) else model.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = not self.object.is_published
+        return context
 
 
 class BreadcrumbMixin:
@@ -37,9 +112,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             conditions=published_conditions(),
-            popular_tags=Tag.objects.with_published_use().order_by("-use_count", "name")[
-                :POPULAR_TAG_COUNT
-            ],
+            popular_tags=Tag.objects.visible()
+            .with_published_use()
+            .order_by("-use_count", Lower("name"))[:POPULAR_TAG_COUNT],
             faqs=FAQ.objects.published()[:FAQ_TEASER_COUNT],
             **kwargs,
         )
@@ -52,17 +127,35 @@ class ConditionListView(BreadcrumbMixin, ListView):
         return published_conditions()
 
 
-class ConditionDetailView(BreadcrumbMixin, DetailView):
+class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
     context_object_name = "condition"
 
+    def get_context_data(self, **kwargs):
+        condition = self.object
+        related = list(condition.related.all())
+        context = super().get_context_data(
+            related=related,
+            similar=conditions_sharing_tags(condition, exclude=[c.pk for c in related]),
+            body_html=condition_body_html(condition),
+            **kwargs,
+        )
+        context["structured_data"] = structured_data.condition_page(
+            self.request, condition, context["breadcrumbs"]
+        )
+        return context
+
     def get_queryset(self):
-        return Condition.objects.published().prefetch_related(
-            Prefetch("symptoms", Symptom.objects.published().only("name", "slug")),
-            Prefetch("treatments", Treatment.objects.published().only("name", "slug", "kind")),
-            Prefetch("related", published_conditions()),
-            Prefetch("faqs", FAQ.objects.published()),
-            "knee_areas",
-            "tags",
+        return (
+            self.content(Condition)
+            .prefetch_related(
+                Prefetch("symptoms", Symptom.objects.published().only("name", "slug")),
+                Prefetch("treatments", Treatment.objects.published().only("name", "slug", "kind")),
+                Prefetch("related", published_conditions()),
+                Prefetch("faqs", FAQ.objects.published()),
+                "knee_areas",
+                "tags",
+            )
+            .select_related("reviewed_by__clinician_profile")
         )
 
 
@@ -74,13 +167,15 @@ class SymptomListView(BreadcrumbMixin, ListView):
         return Symptom.objects.published().only("name", "slug", "description")
 
 
-class SymptomDetailView(BreadcrumbMixin, DetailView):
+class SymptomDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
     section = ("Symptoms", "conditions:symptom_list")
     context_object_name = "symptom"
 
     def get_queryset(self):
-        return Symptom.objects.published().prefetch_related(
-            Prefetch("conditions", published_conditions()), "tags"
+        return (
+            self.content(Symptom)
+            .prefetch_related(Prefetch("conditions", published_conditions()), "tags")
+            .select_related("reviewed_by__clinician_profile")
         )
 
 
@@ -96,13 +191,15 @@ class TreatmentListView(BreadcrumbMixin, ListView):
         )
 
 
-class TreatmentDetailView(BreadcrumbMixin, DetailView):
+class TreatmentDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
     section = ("Treatments", "conditions:treatment_list")
     context_object_name = "treatment"
 
     def get_queryset(self):
-        return Treatment.objects.published().prefetch_related(
-            Prefetch("conditions", published_conditions()), "tags"
+        return (
+            self.content(Treatment)
+            .prefetch_related(Prefetch("conditions", published_conditions()), "tags")
+            .select_related("reviewed_by__clinician_profile")
         )
 
 
@@ -111,7 +208,7 @@ class TagListView(BreadcrumbMixin, ListView):
     context_object_name = "tags"
 
     def get_queryset(self):
-        return Tag.objects.with_published_use().order_by("name")
+        return Tag.objects.visible().with_published_use().order_by(Lower("name"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -125,8 +222,21 @@ class TagListView(BreadcrumbMixin, ListView):
 
 class TagDetailView(BreadcrumbMixin, DetailView):
     section = ("Topics", "conditions:tag_list")
-    model = Tag
     context_object_name = "tag"
+
+    def get_queryset(self):
+        return Tag.objects.visible()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A renamed or merged tag's old address leads to the tag it became.
+            moved = TagRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("tag")
+            moved = moved.filter(tag__is_hidden=False).first()
+            if moved is None:
+                raise
+            return redirect(moved.tag, permanent=True)
 
     def get_context_data(self, **kwargs):
         tag = self.object
@@ -137,3 +247,33 @@ class TagDetailView(BreadcrumbMixin, DetailView):
             faqs=FAQ.objects.published().filter(tags=tag).only("question", "slug"),
             **kwargs,
         )
+
+
+class SymptomCheckerView(BreadcrumbMixin, TemplateView):
+    """ "What could be causing my knee pain?" A GET form, so every result page can be shared."""
+
+    template_name = "conditions/symptom_checker.html"
+    section = ("What could be causing my knee pain?", "conditions:symptom_checker")
+
+    def get_context_data(self, **kwargs):
+        areas = list(
+            KneeArea.objects.annotate(
+                condition_count=Count("conditions", filter=Q(conditions__status=Status.PUBLISHED))
+            )
+        )
+        form = navigator.SymptomCheckerForm(
+            self.request.GET or None, symptoms=list(navigator.navigator_symptoms()), areas=areas
+        )
+        context = super().get_context_data(form=form, areas=areas, **kwargs)
+        if form.is_bound and form.is_valid() and form.has_choices:
+            chosen = list(form.cleaned_data["symptom"])
+            context.update(
+                searched=True,
+                chosen=chosen,
+                chosen_area=form.cleaned_data["area"],
+                red_flags=navigator.red_flags_for(chosen),
+                results=navigator.conditions_ranked(
+                    chosen, form.cleaned_data["onset"], form.cleaned_data["area"]
+                ),
+            )
+        return context

@@ -2,18 +2,17 @@
 
 from django.contrib import admin
 
-from conditions.admin import REVIEW_FIELDSET, ContentAdmin
+from conditions.admin import ContentAdmin
 from faq.models import FAQ
 
 
 @admin.register(FAQ)
 class FAQAdmin(ContentAdmin):
-    list_display = ["question", "order", "status", "tag_list", "updated_at"]
-    list_editable = ["order"]
+    list_display = ["question", "order", "status", "signed_off", "tag_list", "updated_at"]
     search_fields = ["question", "answer"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["conditions"]
     fieldsets = [
         (None, {"fields": ["question", "slug", "answer", "order", "conditions", "tags"]}),
-        REVIEW_FIELDSET,
+        ContentAdmin.review_fieldset,
     ]

@@ -3,10 +3,13 @@
 from django.db import models
 from django.urls import reverse
 
-from conditions.models import Condition, EditorialModel, tag_field
+from conditions.models import Condition, EditorialModel, editorial_permissions, tag_field
 
 
 class FAQ(EditorialModel):
+    clinical_fields = ("question", "answer")
+    history_relations = ("conditions",)
+
     question = models.CharField(
         max_length=200, help_text="The question as a patient would ask it, ending with '?'."
     )
@@ -30,6 +33,7 @@ class FAQ(EditorialModel):
     class Meta:
         verbose_name = "FAQ"
         verbose_name_plural = "FAQs"
+        permissions = editorial_permissions("faq", "FAQs")
         ordering = ["order", "question"]
 
     def __str__(self):

@@ -1,13 +1,15 @@
 """Settings for kneeinfo, read from the environment (see .env.example).
 
 Defaults suit a laptop: a SQLite file and a local-memory cache. Production sets DATABASE_URL,
-REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
+REDIS_URL, SECRET_KEY and ALLOWED_HOSTS; with DEBUG off every security setting is on.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +25,17 @@ def env_bool(name, default=False):
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}")
+
+
+def env_int(name, default):
+    """Read a whole-number environment variable; refuse anything else."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def env_list(name, default=""):
@@ -49,20 +62,32 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "taggit",
+    "simple_history",
+    "axes",
+    "csp",
+    "kneeinfo.apps.KneeinfoConfig",
     "conditions",
     "faq",
+    "search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages come from the shared cache before sessions, auth or the database are touched.
+    "kneeinfo.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kneeinfo.urls"
@@ -87,10 +112,15 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when PostgreSQL is down, so patients get the 503 page rather than a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3)
+    )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -98,16 +128,35 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A dead Redis must cost a request milliseconds, not a worker timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Whole-page cache for anonymous visitors (kneeinfo/cache.py). On by default only with Redis:
+# a local-memory cache is private to one worker, so another worker's edit could not clear it.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
+# How long a stored page may live at most; every content change makes stored pages unused at once.
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)
+# How long browsers and a CDN may keep an anonymous page without asking again.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is checked.
+    "kneeinfo.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -134,6 +183,57 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The admin lives at a configurable path so production can move it off the well-known one.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 
+# Security. Everything is on when DEBUG is off; plain-HTTP development keeps working because
+# browsers ignore HSTS over HTTP and accept Secure cookies from 127.0.0.1 and localhost.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# The admin reads the CSRF token from its forms, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Off by default because the reverse proxy usually redirects to HTTPS itself; on in production
+# costs nothing. The health check stays reachable over plain HTTP for the load balancer.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
+if env_bool("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# A patient's path through the site is health information: tell other sites nothing.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): our pages and the admin need no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# django-axes: lock an account, or an address, out of the admin after repeated failed logins.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kneeinfo.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kneeinfo.security.client_ip"
+# How many reverse proxies append to X-Forwarded-For in front of the app (0: use REMOTE_ADDR).
+# Behind one nginx this is 1, or every patient would share nginx's address and its lockout.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # One tag vocabulary for every content type; "Knee" and "knee" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -141,7 +241,10 @@ TAGGIT_CASE_INSENSITIVE = True
 SITE_NAME = os.environ.get("SITE_NAME", "Knee Pain Information")
 
 # How long a clinical sign-off stays current (the NHS reviews health information every 3 years).
-REVIEW_INTERVAL_DAYS = int(os.environ.get("REVIEW_INTERVAL_DAYS", str(3 * 365)))
+REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 3 * 365)
+
+# Route the bare reference view the benchmark (bench/) compares pages against.
+BENCHMARK = env_bool("BENCHMARK")
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,14 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("conditions.urls")),
     path("", include("faq.urls")),
+    path("", include("search.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# A database fault becomes the friendly 503 page; anything else the usual 500 page.
+handler500 = "kneeinfo.views.server_error"
+
+if settings.BENCHMARK:
+    urlpatterns.append(path("bench/bare", views.bare, name="bench_bare"))

@@ -8,3 +8,44 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def _staff_user(django_user_model, username, group_name):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username=username, password="a-long-test-password", is_staff=True, first_name="Ana"
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def clinician(db, django_user_model):
+    """A member of the Clinician group with a professional registration number."""
+    from conditions.models import ClinicianProfile
+
+    user = _staff_user(django_user_model, "clinician", "Clinician")
+    user.last_name = "Jones"
+    user.save()
+    ClinicianProfile.objects.create(
+        user=user, profession="Physiotherapist", registration_number="HCPC PH12345"
+    )
+    return user
+
+
+@pytest.fixture
+def content_staff(db, django_user_model):
+    return _staff_user(django_user_model, "staff", "Content staff")
+
+
+@pytest.fixture
+def clinician_client(client, clinician):
+    client.force_login(clinician)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, content_staff):
+    client.force_login(content_staff)
+    return client

@@ -89,3 +89,13 @@ class FAQFactory(ContentFactory):
     def conditions(self, create, extracted, **kwargs):
         if create and extracted:
             self.conditions.set(extracted)
+
+
+class KneeAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KneeArea
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Area {n} of the knee")
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    order = factory.Sequence(lambda n: 100 + n)

@@ -1,0 +1,101 @@
+"""schema.org JSON-LD for search engines: MedicalWebPage for conditions, FAQPage for the FAQ."""
+
+import json
+
+from django.conf import settings
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from conditions.text import render_markdown
+
+SCHEMA = "https://schema.org"
+
+
+def json_for_script(data):
+    """JSON that is safe inside <script type="application/ld+json"> (no closing tag possible)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return mark_safe(text)
+
+
+def breadcrumb_list(request, trail):
+    """BreadcrumbList from Home plus the page's (label, url) trail; positions start at 1."""
+    items = [("Home", "/"), *trail]
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": label,
+                "item": request.build_absolute_uri(url or request.path),
+            }
+            for position, (label, url) in enumerate(items, start=1)
+        ],
+    }
+
+
+def _linked(request, items, schema_type):
+    return [
+        {
+            "@type": schema_type,
+            "name": item.name,
+            "url": request.build_absolute_uri(item.get_absolute_url()),
+        }
+        for item in items
+    ]
+
+
+def condition_page(request, condition, trail):
+    """MedicalWebPage about a MedicalCondition, with the page's breadcrumbs."""
+    about = {
+        "@type": "MedicalCondition",
+        "name": condition.name,
+        "alternateName": condition.alternate_name_list,
+        "description": condition.summary,
+        "signOrSymptom": _linked(request, condition.symptoms.all(), "MedicalSignOrSymptom"),
+        "possibleTreatment": _linked(request, condition.treatments.all(), "MedicalTherapy"),
+        "associatedAnatomy": [
+            {"@type": "AnatomicalStructure", "name": area.name}
+            for area in condition.knee_areas.all()
+        ]
+        or [{"@type": "AnatomicalStructure", "name": "Knee"}],
+    }
+    page = {
+        "@type": "MedicalWebPage",
+        "name": condition.name,
+        "url": request.build_absolute_uri(condition.get_absolute_url()),
+        "description": condition.summary,
+        "inLanguage": "en-GB",
+        "about": about,
+        "publisher": {"@type": "MedicalOrganization", "name": settings.SITE_NAME},
+    }
+    if condition.last_reviewed_on:
+        page["lastReviewed"] = condition.last_reviewed_on.isoformat()
+    if condition.reviewed_by_id and condition.last_reviewed_on:
+        reviewer = condition.reviewed_by
+        page["reviewedBy"] = {
+            "@type": "Person",
+            "name": reviewer.get_full_name() or reviewer.get_username(),
+        }
+    return json_for_script({"@context": SCHEMA, "@graph": [page, breadcrumb_list(request, trail)]})
+
+
+def faq_page(request, faqs, trail):
+    """FAQPage with every published question and its answer as plain text."""
+    page = {
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": faq.question,
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": strip_tags(render_markdown(faq.answer)).strip(),
+                },
+            }
+            for faq in faqs
+        ],
+    }
+    return json_for_script({"@context": SCHEMA, "@graph": [page, breadcrumb_list(request, trail)]})

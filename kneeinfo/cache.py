@@ -1,0 +1,203 @@
+"""Whole-page cache for anonymous visitors that is never stale, and HTTP caching headers.
+
+Every stored page carries the content *generation* it was rendered at. The generation is one
+counter in the shared cache (Redis in production), bumped whenever any content changes: a save,
+delete, publish, tag or relation change, anywhere, on any app server. A stored page is served
+only while its generation is current, so the request after a change is rendered afresh.
+
+A hit costs one cache round trip (the counter and the page are fetched together) and no
+database query: the middleware answers before sessions, authentication or views run.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "kneeinfo:content-generation"
+PAGE_KEY_PREFIX = "kneeinfo:page:"
+# Apps whose models make up what the public pages show (historical records excluded).
+CONTENT_APPS = ("conditions", "faq", "taggit")
+# Cookies that mean the visitor may see something personal: they always get a fresh page.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def _new_generation():
+    # Starting from the clock, a counter that was evicted or flushed never repeats an old value.
+    return time.time_ns()
+
+
+def current_generation():
+    """Return the content generation, starting one if the cache has none. One cache call."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def generation_cached(name, build, timeout=3600):
+    """`build()`, kept in the cache until any content changes; built afresh if the cache fails.
+
+    For values derived from content (e.g. every condition's name for cross-links): the key
+    carries the content generation, so a change makes the next call build anew.
+    """
+    try:
+        return cache.get_or_set(f"kneeinfo:{name}:{current_generation()}", build, timeout)
+    except Exception:
+        logger.exception("Cache unavailable: %s built without it", name)
+        return build()
+
+
+def bump_generation():
+    """Make every stored page unused from the next request on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # No counter yet (or it was evicted): a fresh one is above every stored page's value.
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def content_changed(**kwargs):
+    """Signal receiver, and the call for bulk writes that send no signals (`update()`)."""
+    if kwargs.get("action", "post").startswith("pre"):
+        return  # m2m_changed: wait for the change itself
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # a login changes no page
+    try:
+        # Now, so the rest of this transaction's requests (and tests) see the change; and again
+        # after commit, because a request between the two may have cached the old rows.
+        bump_generation()
+        transaction.on_commit(bump_generation, robust=True)
+    except Exception:
+        # Editing must go on without Redis; stored pages then age out after PAGE_CACHE_TIMEOUT.
+        logger.exception("Could not mark cached pages as stale")
+
+
+def watched_models():
+    """Every model whose rows a public page can show, and the user (reviewers' names)."""
+    models = [get_user_model()]
+    for label in CONTENT_APPS:
+        # Auto-created models are the many-to-many tables, whose senders are m2m_changed's.
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if getattr(model, "instance_type", None) is None:  # simple-history records
+                models.append(model)
+    return models
+
+
+def connect_signals():
+    for model in watched_models():
+        uid = f"page-cache-{model._meta.label_lower}"
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        m2m_changed.connect(content_changed, sender=model, dispatch_uid=f"{uid}-m2m")
+
+
+def page_key(request):
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET pages from the shared cache; send ETag, Last-Modified, Cache-Control.
+
+    Goes right after SecurityMiddleware and WhiteNoise, before sessions and authentication.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_public_request(request):
+            response = self.get_response(request)
+            if self.is_personal(request) and not response.has_header("Cache-Control"):
+                # Editors must never be shown a copy kept by their browser or a proxy.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        key = generation = None
+        if settings.PAGE_CACHE:
+            try:
+                key = page_key(request)
+                found = cache.get_many([GENERATION_KEY, key])
+                generation = found.get(GENERATION_KEY) or current_generation()
+                entry = found.get(key)
+            except Exception:
+                logger.exception("Page cache unavailable: serving uncached")
+                key = entry = None
+            if entry is not None and entry[0] == generation:
+                return self.conditional(request, self.rebuild(entry[1:]))
+
+        response = self.get_response(request)
+        if not self.is_storable(response):
+            return response
+        patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+        patch_vary_headers(response, ["Cookie"])
+        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response["ETag"] = f'"{digest}"'
+        response["Last-Modified"] = http_date()
+        if key is not None:
+            entry = (generation, response.status_code, list(response.items()), response.content)
+            try:
+                cache.set(key, entry, settings.PAGE_CACHE_TIMEOUT)
+            except Exception:
+                logger.exception("Page cache unavailable: page not stored")
+            response["X-Page-Cache"] = "miss"
+        return self.conditional(request, response)
+
+    @staticmethod
+    def is_personal(request):
+        return any(name in request.COOKIES for name in PERSONAL_COOKIES)
+
+    def is_public_request(self, request):
+        return (
+            request.method in ("GET", "HEAD")
+            and not self.is_personal(request)
+            and not request.path.startswith(f"/{settings.ADMIN_PATH}")
+        )
+
+    @staticmethod
+    def is_storable(response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+            return False
+        # A page that varies on anything but cookies (which anonymous visitors do not have)
+        # could be served to the wrong visitor.
+        vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+        return vary <= {"cookie", "accept-encoding"}
+
+    @staticmethod
+    def rebuild(entry):
+        status, headers, content = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def conditional(request, response):
+        """Answer If-None-Match / If-Modified-Since with 304 when the page has not changed."""
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )

@@ -1,0 +1,260 @@
+"""Text analysis that gives the same answers as PostgreSQL's, so both databases rank alike.
+
+PostgreSQL's `english` text-search configuration splits text into words, drops the stop words
+below and reduces each word with the Snowball English (Porter2) stemmer; pg_trgm compares strings
+by their sets of three-letter pieces. The SQLite fallback (search/backends.py) uses these
+functions instead, and tests on PostgreSQL check that they agree with the database.
+"""
+
+import re
+from functools import lru_cache
+
+# PostgreSQL's tsearch_data/english.stop: the words its `english` configuration ignores.
+_STOPWORD_TEXT = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom this
+    that these those am is are was were be been being have has had having do does did doing a an
+    the and but if or because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further then
+    once here there when where why how all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def tokenize(text):
+    """Lower-case words of `text`, split at anything that is not a letter or digit."""
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def word_spans(text):
+    """(start, end, lower-case word) for each word of `text`, for marking words in place."""
+    return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+
+
+@lru_cache(maxsize=65536)
+def lexeme(word):
+    """The form PostgreSQL indexes a lower-case word under, or None for a stop word."""
+    if word in STOPWORDS:
+        return None
+    if any(char.isdigit() for char in word):
+        return word  # numbers and words with digits go through PostgreSQL's `simple` dictionary
+    return stem(word)
+
+
+# --- Snowball English (Porter2) stemmer, as compiled into PostgreSQL ----------------------------
+# https://snowballstem.org/algorithms/english/stemmer.html
+
+_VOWELS = frozenset("aeiouy")
+_DOUBLES = ("bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt")
+_LI_ENDINGS = frozenset("cdeghkmnrt")
+_EXCEPTIONS = {
+    "skis": "ski", "skies": "sky", "dying": "die", "lying": "lie", "tying": "tie",
+    "idly": "idl", "gently": "gentl", "ugly": "ugli", "early": "earli", "only": "onli",
+    "singly": "singl", "sky": "sky", "news": "news", "howe": "howe", "atlas": "atlas",
+    "cosmos": "cosmos", "bias": "bias", "andes": "andes",
+}  # fmt: skip
+_INVARIANT_AFTER_1A = frozenset(
+    ["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"]
+)
+_STEP2 = {
+    "tional": "tion", "enci": "ence", "anci": "ance", "abli": "able", "entli": "ent",
+    "izer": "ize", "ization": "ize", "ational": "ate", "ation": "ate", "ator": "ate",
+    "alism": "al", "aliti": "al", "alli": "al", "fulness": "ful", "ousli": "ous",
+    "ousness": "ous", "iveness": "ive", "iviti": "ive", "biliti": "ble", "bli": "ble",
+    "ogi": "og", "fulli": "ful", "lessli": "less", "li": "",
+}  # fmt: skip
+_STEP3 = {
+    "tional": "tion", "ational": "ate", "alize": "al", "icate": "ic", "iciti": "ic",
+    "ical": "ic", "ful": "", "ness": "", "ative": "",
+}  # fmt: skip
+_STEP4 = (
+    "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ism", "ate",
+    "iti", "ous", "ive", "ize", "ion",
+)  # fmt: skip
+
+
+def _longest_suffix(word, suffixes):
+    return max((s for s in suffixes if word.endswith(s)), key=len, default=None)
+
+
+def _region_after(word, start):
+    """Index just past the first non-vowel that follows a vowel, at or after `start`."""
+    for i in range(start + 1, len(word)):
+        if word[i] not in _VOWELS and word[i - 1] in _VOWELS:
+            return i + 1
+    return len(word)
+
+
+def _ends_short_syllable(word):
+    if len(word) == 2:
+        return word[0] in _VOWELS and word[1] not in _VOWELS
+    return (
+        len(word) >= 3
+        and word[-3] not in _VOWELS
+        and word[-2] in _VOWELS
+        and word[-1] not in _VOWELS
+        and word[-1] not in "wxY"
+    )
+
+
+def stem(word):
+    """Reduce a lower-case word to its Porter2 stem: 'injuries' and 'injury' both give 'injuri'."""
+    if word in _EXCEPTIONS:
+        return _EXCEPTIONS[word]
+    if len(word) < 3:
+        return word
+    # Prelude: a y that acts as a consonant becomes Y.
+    if word[0] == "y":
+        word = "Y" + word[1:]
+    word = re.sub(r"(?<=[aeiouy])y", "Y", word)
+    r1 = next(
+        (len(p) for p in ("gener", "commun", "arsen") if word.startswith(p)),
+        None,
+    )
+    if r1 is None:
+        r1 = _region_after(word, 0)
+    r2 = _region_after(word, r1)
+
+    # Step 1a: plurals.
+    if word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith(("ied", "ies")):
+        word = word[:-3] + ("i" if len(word) > 4 else "ie")
+    elif word.endswith(("us", "ss")):
+        pass
+    elif word.endswith("s") and any(c in _VOWELS for c in word[:-2]):
+        word = word[:-1]
+    if word in _INVARIANT_AFTER_1A:
+        return word
+
+    # Step 1b: -ed, -ing and friends.
+    suffix = _longest_suffix(word, ("eed", "eedly", "ed", "edly", "ing", "ingly"))
+    if suffix in ("eed", "eedly"):
+        if len(word) - len(suffix) >= r1:
+            word = word[: -len(suffix)] + "ee"
+    elif suffix and any(c in _VOWELS for c in word[: -len(suffix)]):
+        word = word[: -len(suffix)]
+        if word.endswith(("at", "bl", "iz")):
+            word += "e"
+        elif word.endswith(_DOUBLES):
+            word = word[:-1]
+        elif r1 == len(word) and _ends_short_syllable(word):
+            word += "e"
+
+    # Step 1c: a final y after a consonant (not the first letter) becomes i.
+    if len(word) > 2 and word[-1] in "yY" and word[-2] not in _VOWELS:
+        word = word[:-1] + "i"
+
+    # Step 2.
+    suffix = _longest_suffix(word, _STEP2)
+    if suffix and len(word) - len(suffix) >= r1:
+        before = word[: -len(suffix)]
+        if suffix == "ogi":
+            if before.endswith("l"):
+                word = before + "og"
+        elif suffix == "li":
+            if before and before[-1] in _LI_ENDINGS:
+                word = before
+        else:
+            word = before + _STEP2[suffix]
+
+    # Step 3.
+    suffix = _longest_suffix(word, _STEP3)
+    if (
+        suffix
+        and len(word) - len(suffix) >= r1
+        and (suffix != "ative" or len(word) - len(suffix) >= r2)
+    ):
+        word = word[: -len(suffix)] + _STEP3[suffix]
+
+    # Step 4.
+    suffix = _longest_suffix(word, _STEP4)
+    if suffix and len(word) - len(suffix) >= r2:
+        before = word[: -len(suffix)]
+        if suffix != "ion" or before.endswith(("s", "t")):
+            word = before
+
+    # Step 5.
+    if word.endswith("e"):
+        at = len(word) - 1
+        if at >= r2 or (at >= r1 and not _ends_short_syllable(word[:-1])):
+            word = word[:-1]
+    elif word.endswith("ll") and len(word) - 1 >= r2:
+        word = word[:-1]
+
+    return word.replace("Y", "y")
+
+
+# --- pg_trgm -------------------------------------------------------------------------------------
+
+
+# Shared copies of (trigram, starts word, ends word), so an index of many names stays small.
+_TRIGRAMS = {}
+
+
+def trigrams(text, share=False):
+    """pg_trgm's trigrams of `text` in order, with for each whether it starts or ends a word.
+
+    `share` reuses one copy of each entry across calls; only for indexed content, whose
+    vocabulary is bounded (queries, which anyone can vary, would grow the shared copies).
+    """
+    result = []
+    for word in tokenize(text):
+        padded = f"  {word} "
+        last = len(padded) - 3
+        for i in range(last + 1):
+            entry = (padded[i : i + 3], i == 0, i == last)
+            result.append(_TRIGRAMS.setdefault(entry, entry) if share else entry)
+    return tuple(result)
+
+
+def trigram_set(text):
+    return {piece for piece, _, _ in trigrams(text)}
+
+
+def strict_word_similarity(needle, haystack, needle_set=None, haystack_trigrams=None):
+    """pg_trgm's strict_word_similarity(needle, haystack): how well `needle` matches whole words.
+
+    The greatest similarity between the needle's trigrams and those of a run of whole words in
+    the haystack, found the way pg_trgm's iterate_word_similarity() finds it (its search is
+    greedy, so this follows it step by step rather than trying every run).
+    """
+    wanted = trigram_set(needle) if needle_set is None else needle_set
+    sequence = trigrams(haystack) if haystack_trigrams is None else haystack_trigrams
+    if not wanted or not sequence:
+        return 0.0
+    need = len(wanted)
+    last_seen = {}
+    run_unique = count = 0
+    lower = 0
+    best = 0.0
+    for i, (piece, _, ends_word) in enumerate(sequence):
+        if last_seen.get(piece, -1) < 0:
+            run_unique += 1
+            if piece in wanted:
+                count += 1
+        last_seen[piece] = i
+        if not ends_word:
+            continue
+        current = count / (need + run_unique - count)
+        # Try moving the start of the run to a later word if that matches better.
+        trial_unique, trial_count, previous_lower = run_unique, count, lower
+        for start in range(lower, i + 1):
+            start_piece, starts_word, _ = sequence[start]
+            if starts_word:
+                trial = trial_count / (need + trial_unique - trial_count)
+                if trial > current:
+                    current, run_unique, lower, count = trial, trial_unique, start, trial_count
+            if last_seen[start_piece] == start:
+                trial_unique -= 1
+                if start_piece in wanted:
+                    trial_count -= 1
+        best = max(best, current)
+        for start in range(previous_lower, lower):
+            start_piece = sequence[start][0]
+            if last_seen[start_piece] == start:
+                last_seen[start_piece] = -1
+    return best

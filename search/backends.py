@@ -1,0 +1,361 @@
+"""Find published content for a query: PostgreSQL full-text search, or an in-memory equivalent.
+
+Both databases score an item the same way, so both give the same results in the same order:
+
+    score = 2 × name similarity + text rank, rounded to 4 places
+
+- *name similarity* is pg_trgm's strict_word_similarity between the query and the item's name or
+  one of its alternate names (0 to 1). It forgives typos: "menicus tear" is 0.69 like
+  "Meniscus Tear", and a name or alternate-name match outranks any mention in the text.
+- *text rank* is ts_rank over a weighted tsvector (name and alternate names A, summary B, body
+  C) for the query's words joined with OR, so an item that has more of them, and in weightier
+  places, ranks higher.
+
+An item is found when its text contains one of the words, or its name or an alternate name is
+similar enough (the %>> operator's threshold, 0.5). Equal scores list conditions first, then
+symptoms, treatments and questions, each A–Z.
+
+On PostgreSQL that is SQL over four GIN-indexed tables (search/migrations): one query counts,
+one fetches a page. Elsewhere the same sums run over an in-memory index built with
+search/analysis.py, which reproduces PostgreSQL's stemming, stop words and trigram similarity.
+"""
+
+import logging
+import operator
+from array import array
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property, reduce
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    TrigramStrictWordSimilarity,
+)
+from django.db import connection
+from django.db.models import F, FloatField, Q, TextField, Value
+from django.db.models.expressions import ExpressionWrapper
+from django.db.models.functions import Collate, Greatest, Lower, Round
+
+from conditions.models import Status
+from kneeinfo.cache import current_generation
+from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
+from search.snippets import Marker, markdown_text
+from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, WEIGHTS
+
+logger = logging.getLogger(__name__)
+
+NAME_WEIGHT = 2.0
+# pg_trgm.strict_word_similarity_threshold's default, which the %>> operator applies.
+NAME_THRESHOLD = 0.5
+SCORE_PLACES = 4
+# ts_rank divides each word's weighted, decaying sum of occurrences by pi²/6.
+_RANK_DIVISOR = 1.64493406685
+# PostgreSQL keeps at most this many positions of one word in a document.
+_MAX_POSITIONS = 256
+_COLUMNS = ("r_kind", "r_order", "r_pk", "r_slug", "r_title", "r_aliases", "r_summary", "r_body")
+
+
+@dataclass
+class Hit:
+    """One search result: an item's fields as stored, and its score."""
+
+    kind: str
+    pk: int
+    slug: str
+    title: str
+    aliases: str
+    summary: str
+    body: str
+    score: float
+
+    @property
+    def source(self):
+        return SOURCES_BY_KIND[self.kind]
+
+    @property
+    def label(self):
+        return self.source.label
+
+    def present(self, query):
+        """Work out what the results page shows: link, marked title, aliases and snippet."""
+        text = " ".join(filter(None, (markdown_text(self.summary), markdown_text(self.body))))
+        aliases = [line.strip() for line in self.aliases.splitlines() if line.strip()]
+        marker = Marker(query, [self.title, *aliases, text])
+        self.url = self.source.url(self.pk, self.slug, self.title)
+        self.title_html = marker.highlight(self.title)
+        self.aliases_html = [
+            marker.highlight(alias) for alias in aliases if marker.has_match(alias)
+        ]
+        self.snippet_html = marker.snippet(text)
+        return self
+
+
+def content_search(query):
+    """Published items matching `query`, best first, as a sequence a Paginator can page."""
+    if connection.vendor == "postgresql":
+        return PostgresResults(query)
+    return MemoryResults(query)
+
+
+def _columns(source, order):
+    """The same named columns from every content type, so their rows can be UNIONed."""
+    blank = Value("", output_field=TextField())
+    return {
+        "r_kind": Value(source.kind),
+        "r_order": Value(order),
+        "r_pk": F("pk"),
+        "r_slug": F("slug"),
+        "r_title": F(source.title),
+        "r_aliases": F(source.aliases) if source.aliases else blank,
+        "r_summary": F(source.summary) if source.summary else blank,
+        "r_body": F(source.body) if source.body else blank,
+    }
+
+
+def _hit(row, score=0.0):
+    return Hit(
+        kind=row["r_kind"],
+        pk=row["r_pk"],
+        slug=row["r_slug"],
+        title=row["r_title"],
+        aliases=row["r_aliases"],
+        summary=row["r_summary"],
+        body=row["r_body"],
+        score=float(score),
+    )
+
+
+class Results:
+    """Count and slice like a QuerySet; a slice is a list of presented Hits."""
+
+    def __init__(self, query):
+        self.query = query
+        self._count = None
+
+    def count(self):
+        if not self.query:
+            return 0
+        if self._count is None:
+            self._count = self._get_count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if self.count() == 0:
+            return []
+        return [hit.present(self.query) for hit in self._get_hits(index)]
+
+
+class PostgresResults(Results):
+    """Full-text search with weighted vectors and ts_rank, plus pg_trgm for names.
+
+    Two queries whatever the number of results: one counts the matches, one fetches a page.
+    """
+
+    def tsquery(self):
+        return reduce(operator.or_, (SearchQuery(t, config=CONFIG) for t in self.query.terms))
+
+    def matches(self, source):
+        """Text has a query word, or the name or an alternate name is similar to the query.
+
+        Each alternative can use a GIN index: the tsvector expression's or a trigram one.
+        Refers to the alias `document`, the item's weighted tsvector.
+        """
+        matches = Q(document=self.tsquery())
+        for field in source.name_fields:
+            matches |= Q(**{f"{field}__trigram_strict_word_similar": self.query.trigram_text})
+        return matches
+
+    def found(self, source):
+        return (
+            source.model.objects.published()
+            .alias(document=source.vector())
+            .filter(self.matches(source))
+        )
+
+    def queryset(self):
+        """Every match from the four tables in one UNION ALL, best first."""
+        parts = []
+        for order, source in enumerate(SOURCES):
+            similarities = [
+                TrigramStrictWordSimilarity(self.query.trigram_text, field)
+                for field in source.name_fields
+            ]
+            name_similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+            rank = SearchRank(
+                F("document"), self.tsquery(), weights=[WEIGHTS[w] for w in ("D", "C", "B", "A")]
+            )
+            score = ExpressionWrapper(
+                Value(NAME_WEIGHT) * name_similarity + rank, output_field=FloatField()
+            )
+            parts.append(
+                self.found(source)
+                .annotate(
+                    **_columns(source, order),
+                    r_sort=Collate(Lower(source.title), "C"),
+                    r_score=Round(score, SCORE_PLACES),
+                )
+                .order_by()
+                .values(*_COLUMNS, "r_sort", "r_score")
+            )
+        return (
+            parts[0].union(*parts[1:], all=True).order_by("-r_score", "r_order", "r_sort", "r_pk")
+        )
+
+    def _get_count(self):
+        # Counting needs neither scores nor order, which cost most (ts_rank reparses the text).
+        parts = [self.found(source).order_by().values("pk") for source in SOURCES]
+        return parts[0].union(*parts[1:], all=True).count()
+
+    def _get_hits(self, index):
+        return [_hit(row, row["r_score"]) for row in self.queryset()[index]]
+
+
+class MemoryResults(Results):
+    """The same search over an in-memory index of published content (SQLite and the like)."""
+
+    @cached_property
+    def ranked(self):
+        return memory_index().search(self.query) if self.query else []
+
+    def _get_count(self):
+        return len(self.ranked)
+
+    def _get_hits(self, index):
+        return self.ranked[index]
+
+
+class MemoryIndex:
+    """Published items with, per word, what it adds to ts_rank, and their names' trigrams."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.sort_keys = []
+        self.names = []
+        # Compact arrays: a 10,000-condition catalogue has about a million (word, item) pairs.
+        postings = defaultdict(lambda: (array("I"), array("d")))
+        trigram_items = defaultdict(lambda: array("I"))
+        for item, row in enumerate(rows):
+            self.sort_keys.append((row["r_order"], row["r_title"].lower(), row["r_pk"]))
+            for word, contribution in self._contributions(row).items():
+                items, contributions = postings[word]
+                items.append(item)
+                contributions.append(contribution)
+            names = tuple(trigrams(row[column], share=True) for column in ("r_title", "r_aliases"))
+            self.names.append(names)
+            for piece in {piece for name in names for piece, _, _ in name}:
+                trigram_items[piece].append(item)
+        self.postings = dict(postings)
+        self.trigram_items = dict(trigram_items)
+
+    @staticmethod
+    def _contributions(row):
+        """What each word adds to ts_rank before dividing by the number of query words.
+
+        The tsvector concatenates the A, B and C fields in that order, so a word's occurrences
+        run A first, then B, then C; ts_rank adds weight / n² for the n-th occurrence.
+        """
+        source = SOURCES_BY_KIND[row["r_kind"]]
+        columns = {"A": ("r_title", "r_aliases"), "B": ("r_summary",), "C": ("r_body",)}
+        occurrences = defaultdict(list)
+        for weight, fields in source.weighted_fields():
+            text = " ".join(row[column] for column in columns[weight][: len(fields)])
+            for word in tokenize(text):
+                found = lexeme(word)
+                if found and len(occurrences[found]) < _MAX_POSITIONS:
+                    occurrences[found].append(WEIGHTS[weight])
+        return {
+            word: sum(w / (n * n) for n, w in enumerate(weights, 1)) / _RANK_DIVISOR
+            for word, weights in occurrences.items()
+        }
+
+    def search(self, query):
+        """Score every candidate as PostgresResults does; return Hits, best first."""
+        ranks = defaultdict(float)
+        for word in query.lexemes:
+            items, contributions = self.postings.get(word, ((), ()))
+            for item, contribution in zip(items, contributions, strict=True):
+                ranks[item] += contribution
+        wanted = trigram_set(query.trigram_text)
+        shared = Counter()
+        for piece in wanted:
+            shared.update(self.trigram_items.get(piece, ()))
+        # A name can be no more similar than the share of the query's trigrams it has.
+        candidates = set(ranks) | {
+            item for item, count in shared.items() if count >= NAME_THRESHOLD * len(wanted)
+        }
+        scores = {}
+        for item in candidates:
+            similarity = 0.0
+            if shared[item]:
+                similarity = max(
+                    strict_word_similarity("", "", wanted, name) for name in self.names[item]
+                )
+            if item not in ranks and similarity < NAME_THRESHOLD:
+                continue
+            rank = ranks.get(item, 0.0) / len(query.lexemes)
+            scores[item] = round(NAME_WEIGHT * similarity + rank, SCORE_PLACES)
+        ordered = sorted(scores, key=lambda item: (-scores[item], self.sort_keys[item]))
+        return [_hit(self.rows[item], scores[item]) for item in ordered]
+
+
+# (content version, index) of this process; replaced whole, so threads never see a mix.
+_memory = (None, None)
+
+
+def content_version():
+    """A value that changes whenever searchable content does. One query and one cache read.
+
+    The content generation (kneeinfo/cache.py) changes on every save, delete or bulk write that
+    signals it; the row counts, published counts and latest `updated_at` of each table also
+    catch changes made by other processes when the cache is private to this one.
+    """
+    quote = connection.ops.quote_name
+    selects, params = [], []
+    for source in SOURCES:
+        meta = source.model._meta
+        status = quote(meta.get_field("status").column)
+        updated = quote(meta.get_field("updated_at").column)
+        selects.append(
+            f"SELECT COUNT(*), SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END), MAX({updated}) "
+            f"FROM {quote(meta.db_table)}"
+        )
+        params.append(Status.PUBLISHED)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        tables = tuple(tuple(row) for row in cursor.fetchall())
+    try:
+        generation = current_generation()
+    except Exception:
+        logger.exception("Content generation unavailable: relying on the database alone")
+        generation = None
+    return generation, tables
+
+
+def memory_index():
+    """The in-memory index, rebuilt when content has changed. One query, two when rebuilt."""
+    global _memory
+    version = content_version()
+    cached_version, index = _memory
+    if cached_version != version:
+        parts = [
+            source.model.objects.published()
+            .annotate(**_columns(source, order))
+            .order_by()
+            .values(*_COLUMNS)
+            for order, source in enumerate(SOURCES)
+        ]
+        index = MemoryIndex(list(parts[0].union(*parts[1:], all=True)))
+        _memory = (version, index)
+    return index
+
+
+def forget_memory_index():
+    """Drop the cached index (tests use this to start cold)."""
+    global _memory
+    _memory = (None, None)

@@ -1,0 +1,117 @@
+"""Show why an item matched: its text, escaped, with the words searched for inside <mark>."""
+
+import html
+from functools import lru_cache
+
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from conditions.text import render_markdown, singular
+from search.analysis import lexeme, word_spans
+
+SNIPPET_WORDS = 32
+# Bounds on the work of marking near misses: typed words tried, and words of text looked at.
+MAX_MISSPELT = 4
+MAX_TEXT_WORDS = 3000
+# Words shown before the first marked word, so the reader sees it in context.
+LEAD_WORDS = 6
+
+
+@lru_cache(maxsize=1024)
+def markdown_text(source):
+    """The words a reader sees of clinician Markdown, without markup."""
+    return " ".join(html.unescape(strip_tags(render_markdown(source))).split())
+
+
+def edit_distance(a, b, limit):
+    """Levenshtein distance between `a` and `b`, or limit + 1 once it is certainly above limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def is_near_miss(word, typed):
+    """Whether a text word is a likely meaning of a typed word with a letter or two wrong."""
+    word, typed = singular(word), singular(typed)
+    if len(typed) < 4:
+        return False
+    limit = 1 if len(typed) < 7 else 2
+    return edit_distance(word, typed, limit) <= limit
+
+
+class Marker:
+    """Decides which words of an item's text to mark for one query."""
+
+    def __init__(self, query, texts):
+        self.lexemes = set(query.lexemes)
+        present = {lexeme(word) for text in texts for _, _, word in word_spans(text)}
+        # Typed words the item does not contain as such were probably misspelt: mark near misses.
+        self.misspelt = [
+            term for term, lex in zip(query.terms, query.lexemes, strict=True) if lex not in present
+        ][:MAX_MISSPELT]
+        self._decided = {}
+
+    def marks(self, word):
+        if word not in self._decided:
+            self._decided[word] = lexeme(word) in self.lexemes or any(
+                is_near_miss(word, typed) for typed in self.misspelt
+            )
+        return self._decided[word]
+
+    def spans(self, text):
+        return [
+            (start, end, self.marks(word)) for start, end, word in word_spans(text)[:MAX_TEXT_WORDS]
+        ]
+
+    def highlight(self, text):
+        """All of `text`, escaped, with the matched words marked."""
+        return _render(text, self.spans(text), 0, len(text))
+
+    def has_match(self, text):
+        return any(marked for _, _, marked in self.spans(text))
+
+    def snippet(self, text, words=SNIPPET_WORDS):
+        """About `words` words of `text` around its best cluster of matches, escaped and marked."""
+        spans = self.spans(text)
+        if not spans:
+            return mark_safe("")
+        start = 0
+        marked = [i for i, span in enumerate(spans) if span[2]]
+        if marked:
+            # The window holding the most marked words wins; the earliest among equals.
+            best = max(
+                marked,
+                key=lambda i: (sum(1 for j in marked if i <= j < i + words - LEAD_WORDS), -i),
+            )
+            start = max(0, min(best - LEAD_WORDS, len(spans) - words))
+        end = min(len(spans), start + words)
+        begin_at = 0 if start == 0 else spans[start][0]
+        reaches_end = end == len(spans) and len(spans) < MAX_TEXT_WORDS
+        end_at = len(text) if reaches_end else spans[end - 1][1]
+        body = _render(text, spans[start:end], begin_at, end_at)
+        before = "" if begin_at == 0 else "… "
+        after = "" if end_at == len(text) else " …"
+        return mark_safe(f"{before}{body}{after}")
+
+
+def _render(text, spans, begin_at, end_at):
+    pieces = []
+    position = begin_at
+    for start, end, marked in spans:
+        if not marked:
+            continue
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(escape(text[position:end_at]))
+    return mark_safe("".join(pieces))

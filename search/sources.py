@@ -1,0 +1,70 @@
+"""What search looks through: each content type, its fields and how much a match in each counts.
+
+The name and alternate names (a question's wording, for an FAQ) weigh most (A), a summary next (B;
+a symptom's or treatment's short description counts as its summary), the body least (C).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchVector
+
+from conditions.models import Condition, Symptom, Treatment
+from faq.models import FAQ
+
+# PostgreSQL text-search configuration; search/analysis.py mirrors it for SQLite.
+CONFIG = "english"
+# ts_rank's weights for D, C, B and A (its defaults, written out because both databases use them).
+WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.4, "A": 1.0}
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: str
+    model: type
+    title: str
+    aliases: str | None = None
+    summary: str | None = None
+    body: str | None = None
+
+    @property
+    def name_fields(self):
+        """Fields compared with the query by trigram similarity, to forgive typos."""
+        return [field for field in (self.title, self.aliases) if field]
+
+    def weighted_fields(self):
+        """(weight, [field, ...]) in the order PostgreSQL concatenates them into one vector."""
+        return [
+            (weight, fields)
+            for weight, fields in (
+                ("A", self.name_fields),
+                ("B", [self.summary] if self.summary else []),
+                ("C", [self.body] if self.body else []),
+            )
+            if fields
+        ]
+
+    def vector(self):
+        """The weighted tsvector expression; the migration's GIN index is built on exactly this."""
+        vectors = [
+            SearchVector(*fields, weight=weight, config=CONFIG)
+            for weight, fields in self.weighted_fields()
+        ]
+        combined = vectors[0]
+        for vector in vectors[1:]:
+            combined = combined + vector
+        return combined
+
+    def url(self, pk, slug, title):
+        """The item's address without a query: get_absolute_url() of an unsaved stand-in."""
+        return self.model(pk=pk, slug=slug, **{self.title: title}).get_absolute_url()
+
+
+# In this order, equal scores list conditions first, then symptoms, treatments and questions.
+SOURCES = (
+    Source("condition", "Condition", Condition, "name", "alternate_names", "summary", "body"),
+    Source("symptom", "Symptom", Symptom, "name", "alternate_names", "description"),
+    Source("treatment", "Treatment", Treatment, "name", "alternate_names", "description"),
+    Source("faq", "Question", FAQ, "question", body="answer"),
+)
+SOURCES_BY_KIND = {source.kind: source for source in SOURCES}

@@ -1,0 +1,146 @@
+"""The symptom checker: ranking, red flags, the knee diagram, bad input, query counts."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom
+from conditions.services import SEED_ARTICLE
+from tests.factories import ConditionFactory, SymptomFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("conditions:symptom_checker")
+
+
+@pytest.fixture
+def seed():
+    call_command("import_article", str(SEED_ARTICLE), verbosity=0)
+
+
+def result_names(html):
+    """Condition names in ranked order, from the results list."""
+    ranked = html.split('class="card-list ranked"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<a href="/conditions/[^"]+/">([^<]+)</a>', ranked)
+
+
+def test_page_offers_the_navigator_symptoms_and_the_disclaimer(client, seed):
+    Symptom.objects.filter(slug="tightness").update(in_navigator=False)
+    page = client.get(URL).text
+    assert "This is not a diagnosis." in page
+    assert 'value="locking-or-catching"' in page
+    assert 'value="tightness"' not in page
+    assert "results-heading" not in page
+
+
+def test_locking_after_an_injury_ranks_meniscus_tear_first(client, seed):
+    page = client.get(URL, {"symptom": ["locking-or-catching", "swelling"], "onset": "injury"}).text
+    names = result_names(page)
+    assert names[0] == "Meniscus Tear"
+    first_card = page.split('class="card-list ranked"', 1)[1].split("</li>", 1)[0]
+    assert "Matches: Locking or catching · Swelling" in first_card
+
+
+def test_gradual_jumping_pain_ranks_jumpers_knee_first(client, seed):
+    page = client.get(
+        URL,
+        {"symptom": ["pain-when-jumping-or-landing", "pain-when-squatting"], "onset": "gradual"},
+    ).text
+    assert result_names(page)[0] == "Jumper’s Knee"
+
+
+def test_red_flag_overrides_the_ranking(client, seed):
+    page = client.get(URL, {"symptom": ["swollen-warm-or-red-calf", "calf-pain"]}).text
+    assert "Get help first" in page
+    assert "Possible blood clot (deep vein thrombosis)" in page
+    assert page.index("Possible blood clot") < page.index("Other possible causes")
+    assert page.index("Other possible causes") < page.index('class="card-list ranked"')
+
+
+def test_a_rule_needs_all_its_symptoms(client, seed):
+    assert "Calf pain with swelling" not in client.get(URL, {"symptom": ["calf-pain"]}).text
+    both = client.get(URL, {"symptom": ["calf-pain", "swelling"]}).text
+    assert "Calf pain with swelling" in both
+
+
+def test_inactive_rule_never_fires(client, seed):
+    RedFlagRule.objects.update(is_active=False)
+    page = client.get(URL, {"symptom": ["swollen-warm-or-red-calf"]}).text
+    assert "Possible blood clot" not in page
+    assert "Conditions that match your choices" in page
+
+
+def test_result_url_is_shareable_without_javascript(client, seed):
+    query = "symptom=locking-or-catching&onset=injury"
+    assert "Meniscus Tear" in client.get(f"{URL}?{query}").text
+    page = client.get(URL).text
+    assert '<form method="get" action="/symptom-checker/"' in page
+    assert "<script" not in page.replace('<script type="application/ld+json">', "")
+
+
+def test_knee_diagram_regions_link_to_the_conditions_placed_there(client, seed):
+    page = client.get(URL).text
+    for area in KneeArea.objects.all():
+        assert f'<a href="?area={area.slug}" aria-label="{area.name}:' in page
+    front = result_names(client.get(URL, {"area": "front"}).text)
+    assert set(front) == {"Jumper’s Knee", "Anterior Cruciate Ligament Injury", "Arthritis"}
+    back = result_names(client.get(URL, {"area": "back"}).text)
+    assert {"Baker’s Cyst", "Posterior Cruciate Ligament Injury"} <= set(back)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"symptom": "no-such-symptom"},
+        {"area": "elbow"},
+        {"onset": "yesterday"},
+        {"symptom": "<script>alert(1)</script>"},
+        {"area": "x" * 5000},
+    ],
+)
+def test_bad_input_gets_a_friendly_page(client, seed, query):
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert "<script>alert(1)</script>" not in response.text
+
+
+def test_unpublished_conditions_are_never_suggested(client):
+    swelling = SymptomFactory(slug="swelling")
+    ConditionFactory(name="Shown", symptoms=[swelling])
+    ConditionFactory(name="Hidden draft", symptoms=[swelling], status=Status.DRAFT)
+    names = result_names(client.get(URL, {"symptom": "swelling"}).text)
+    assert names == ["Shown"]
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_query_count_does_not_grow_with_conditions(client, django_assert_num_queries, count):
+    swelling = SymptomFactory(slug="swelling")
+    for _ in range(count):
+        ConditionFactory(symptoms=[swelling], knee_areas=["back"])
+    RedFlagRule.objects.create(name="Rule", advice="Go now").symptoms.add(swelling)
+    # 1 knee areas with condition counts, 2 symptoms offered, 3 red-flag rules, 4 their
+    # symptoms, 5 ranked conditions, 6 their matched symptoms.
+    with django_assert_num_queries(6):
+        response = client.get(URL, {"symptom": "swelling", "area": "back"})
+    assert len(result_names(response.text)) == min(count, 20)
+
+
+def test_admin_warns_when_a_red_flag_symptom_has_no_callout(clinician_client, seed):
+    condition = Condition.objects.get(slug="biceps-femoris-tendonitis")
+    condition.urgency = ""
+    condition.urgent_help = ""
+    condition.save()
+    condition.symptoms.add(Symptom.objects.get(slug="swollen-warm-or-red-calf"))
+    page = clinician_client.get(
+        reverse("admin:conditions_condition_change", args=[condition.pk])
+    ).text
+    assert (
+        "has the warning signs of the red-flag rule &#x27;Possible blood clot (deep vein "
+        "thrombosis)&#x27; but no urgent-help callout" in page
+    )
+    bakers = Condition.objects.get(slug="bakers-cyst")
+    page = clinician_client.get(reverse("admin:conditions_condition_change", args=[bakers.pk]))
+    assert "red-flag rule" not in page.text

@@ -1,0 +1,224 @@
+"""Every public page costs a fixed number of queries, whether it shows one item or thirty.
+
+Each test builds the page's content with `n` related rows, then counts the queries one anonymous
+GET makes. The count is the same for n=1 and n=30; if it grows, a template is fetching per row.
+"""
+
+import re
+
+import pytest
+
+from tests.factories import (
+    ConditionFactory,
+    FAQFactory,
+    KneeAreaFactory,
+    SymptomFactory,
+    TagFactory,
+    TreatmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ONE_AND_MANY = pytest.mark.parametrize("n", [1, 30], ids=["1-item", "30-items"])
+
+
+def get_html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@ONE_AND_MANY
+def test_home_page_query_count(client, django_assert_num_queries, n):
+    tags = TagFactory.create_batch(n)
+    conditions = [ConditionFactory(tags=[tag]) for tag in tags]
+    FAQFactory.create_batch(n)
+
+    # 1. published conditions for the A–Z list
+    # 2. popular tags, annotated with how many published items use each
+    # 3. the first three published FAQs
+    with django_assert_num_queries(3):
+        html = get_html(client, "/")
+
+    assert conditions[-1].name in html
+    assert len(re.findall(r'href="/tags/[^"]+/"', html)) == min(n, 20)
+
+
+@ONE_AND_MANY
+def test_condition_list_query_count(client, django_assert_num_queries, n):
+    conditions = [ConditionFactory(name=f"{chr(65 + i % 26)} condition {i}") for i in range(n)]
+
+    # 1. published conditions (name, slug, summary), grouped by letter in the template
+    with django_assert_num_queries(1):
+        html = get_html(client, "/conditions/")
+
+    assert all(condition.name in html for condition in conditions)
+
+
+@ONE_AND_MANY
+def test_condition_page_query_count(client, django_assert_num_queries, n):
+    areas = [KneeAreaFactory() for _ in range(n)]
+    tags = TagFactory.create_batch(n)
+    condition = ConditionFactory(
+        slug="busy",
+        symptoms=SymptomFactory.create_batch(n),
+        treatments=TreatmentFactory.create_batch(n),
+        related=ConditionFactory.create_batch(n),
+        knee_areas=[area.slug for area in areas],
+        tags=tags,
+    )
+    faqs = FAQFactory.create_batch(n, conditions=[condition])
+
+    # 1. the condition
+    # 2. its published symptoms
+    # 3. its published treatments
+    # 4. its published related conditions
+    # 5. its published FAQs
+    # 6. its knee areas
+    # 7. its tags
+    # 8. published conditions sharing its tags ("more on similar topics")
+    # 9. every published condition's names, for linking mentions in the body (then cached
+    #    until content changes; the test's saves have just changed it)
+    with django_assert_num_queries(9):
+        html = get_html(client, "/conditions/busy/")
+
+    assert condition.symptoms.last().name in html
+    assert condition.treatments.last().name in html
+    assert condition.related.last().name in html
+    assert faqs[-1].question in html
+    assert areas[-1].name.lower() in html
+    assert tags[-1].name in html
+
+
+@ONE_AND_MANY
+def test_symptom_list_query_count(client, django_assert_num_queries, n):
+    symptoms = SymptomFactory.create_batch(n)
+
+    # 1. published symptoms (name, slug, description)
+    with django_assert_num_queries(1):
+        html = get_html(client, "/symptoms/")
+
+    assert symptoms[-1].name in html
+
+
+@ONE_AND_MANY
+def test_symptom_page_query_count(client, django_assert_num_queries, n):
+    tags = TagFactory.create_batch(n)
+    symptom = SymptomFactory(slug="busy", tags=tags)
+    conditions = ConditionFactory.create_batch(n, symptoms=[symptom])
+
+    # 1. the symptom
+    # 2. the published conditions that show it
+    # 3. its tags
+    with django_assert_num_queries(3):
+        html = get_html(client, "/symptoms/busy/")
+
+    assert conditions[-1].name in html
+    assert tags[-1].name in html
+
+
+@ONE_AND_MANY
+def test_treatment_list_query_count(client, django_assert_num_queries, n):
+    kinds = ["self_care", "medication", "therapy", "injection", "support", "surgery"]
+    treatments = [TreatmentFactory(kind=kinds[i % len(kinds)]) for i in range(n)]
+
+    # 1. published treatments (name, slug, kind, description), grouped by kind in the template
+    with django_assert_num_queries(1):
+        html = get_html(client, "/treatments/")
+
+    assert treatments[-1].name in html
+
+
+@ONE_AND_MANY
+def test_treatment_page_query_count(client, django_assert_num_queries, n):
+    tags = TagFactory.create_batch(n)
+    treatment = TreatmentFactory(slug="busy", tags=tags)
+    conditions = ConditionFactory.create_batch(n, treatments=[treatment])
+
+    # 1. the treatment
+    # 2. the published conditions it treats
+    # 3. its tags
+    with django_assert_num_queries(3):
+        html = get_html(client, "/treatments/busy/")
+
+    assert conditions[-1].name in html
+    assert tags[-1].name in html
+
+
+@ONE_AND_MANY
+def test_tag_list_query_count(client, django_assert_num_queries, n):
+    tags = TagFactory.create_batch(n)
+    ConditionFactory(tags=tags)
+    SymptomFactory(tags=tags)
+    TreatmentFactory(tags=tags)
+    FAQFactory(tags=tags)
+
+    # 1. tags used by published content, each annotated with its published use count
+    with django_assert_num_queries(1):
+        html = get_html(client, "/tags/")
+
+    assert f"{tags[-1].name} <span" in html
+
+
+@ONE_AND_MANY
+def test_tag_page_query_count(client, django_assert_num_queries, n):
+    tag = TagFactory(name="swelling")
+    conditions = ConditionFactory.create_batch(n, tags=[tag])
+    symptoms = SymptomFactory.create_batch(n, tags=[tag])
+    treatments = TreatmentFactory.create_batch(n, tags=[tag])
+    faqs = FAQFactory.create_batch(n, tags=[tag])
+
+    # 1. the tag
+    # 2. published conditions with the tag
+    # 3. published symptoms with the tag
+    # 4. published treatments with the tag
+    # 5. published FAQs with the tag
+    with django_assert_num_queries(5):
+        html = get_html(client, "/tags/swelling/")
+
+    for items in [conditions, symptoms, treatments]:
+        assert items[-1].name in html
+    assert faqs[-1].question in html
+
+
+@ONE_AND_MANY
+def test_faq_page_query_count(client, django_assert_num_queries, n):
+    conditions = ConditionFactory.create_batch(n)
+    faqs = FAQFactory.create_batch(n, conditions=conditions)
+
+    # 1. published FAQs
+    # 2. the published conditions each one links to
+    with django_assert_num_queries(2):
+        html = get_html(client, "/faq/")
+
+    assert faqs[-1].question in html
+    assert conditions[-1].name in html
+
+
+@ONE_AND_MANY
+def test_sitemap_query_count(client, django_assert_num_queries, n):
+    ConditionFactory.create_batch(n, tags=TagFactory.create_batch(n))
+    SymptomFactory.create_batch(n)
+    treatments = TreatmentFactory.create_batch(n)
+
+    # The home page and the lists cost nothing; per content sitemap, the paginator's
+    # 1. COUNT of published items and
+    # 2. the page of published items (slug, updated_at):
+    # 1-2 conditions, 3-4 symptoms, 5-6 treatments, 7-8 topics with published items.
+    with django_assert_num_queries(8):
+        response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    assert treatments[-1].get_absolute_url().encode() in response.content
+
+
+def test_robots_txt_query_count(client, django_assert_num_queries):
+    # No queries: the text is built from settings and the URL map.
+    with django_assert_num_queries(0):
+        assert client.get("/robots.txt").status_code == 200
+
+
+def test_healthz_query_count(client, django_assert_num_queries):
+    # 1. SELECT 1, to prove the database answers
+    with django_assert_num_queries(1):
+        assert client.get("/healthz").status_code == 200

@@ -1,0 +1,184 @@
+"""The editorial workflow: sign-off bound to wording, publish, unpublish, restore, audit trail."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from conditions import services
+from conditions.models import ClinicianProfile, Condition, Status
+from tests.factories import ConditionFactory, FAQFactory, SymptomFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def audit_messages(item):
+    return list(
+        LogEntry.objects.filter(object_id=str(item.pk))
+        .order_by("action_time", "pk")
+        .values_list("change_message", flat=True)
+    )
+
+
+def test_sign_off_records_who_when_and_next_review(clinician, settings):
+    settings.REVIEW_INTERVAL_DAYS = 1095
+    condition = ConditionFactory(status=Status.DRAFT)
+    services.content_sign_off(condition, clinician, "Updated the urgent-help advice")
+    condition.refresh_from_db()
+    today = timezone.localdate()
+    assert condition.reviewed_by == clinician
+    assert condition.last_reviewed_on == today
+    assert condition.next_review_due == today + timedelta(days=1095)
+    assert condition.review_note == "Updated the urgent-help advice"
+    assert condition.is_signed_off
+    assert audit_messages(condition) == [
+        "Signed off as clinically reviewed: Updated the urgent-help advice"
+    ]
+    latest = condition.history.first()
+    assert latest.history_user == clinician
+    assert latest.history_change_reason.startswith("Signed off")
+
+
+def test_sign_off_needs_a_registration_number(clinician):
+    ClinicianProfile.objects.filter(user=clinician).delete()
+    condition = ConditionFactory(status=Status.DRAFT)
+    with pytest.raises(services.WorkflowError, match="registration number"):
+        services.content_sign_off(condition, clinician)
+    condition.refresh_from_db()
+    assert condition.reviewed_by is None
+
+
+def test_content_staff_cannot_sign_off_or_publish(content_staff):
+    condition = ConditionFactory(status=Status.DRAFT)
+    with pytest.raises(PermissionDenied):
+        services.content_sign_off(condition, content_staff)
+    with pytest.raises(PermissionDenied):
+        services.content_publish(condition, content_staff)
+    with pytest.raises(PermissionDenied):
+        services.content_unpublish(ConditionFactory(), content_staff)
+
+
+def test_publishing_needs_a_sign_off_of_the_current_wording(clinician):
+    condition = ConditionFactory(status=Status.IN_REVIEW)
+    with pytest.raises(services.WorkflowError, match="has not been signed off"):
+        services.content_publish(condition, clinician)
+    services.content_sign_off(condition, clinician)
+    services.content_publish(condition, clinician)
+    condition.refresh_from_db()
+    assert condition.status == Status.PUBLISHED
+    assert audit_messages(condition)[-1] == "Published"
+
+
+def test_editing_clinical_text_after_sign_off_sends_it_back_to_review(clinician):
+    condition = ConditionFactory(status=Status.DRAFT)
+    services.content_sign_off(condition, clinician)
+    services.content_publish(condition, clinician)
+    condition.body = "New advice that nobody has reviewed."
+    condition.save()
+    condition.refresh_from_db()
+    assert condition.status == Status.IN_REVIEW
+    assert not condition.is_signed_off
+    assert condition not in Condition.objects.published()
+    assert "sent back to review" in condition.history.first().history_change_reason
+
+
+def test_editing_non_clinical_fields_keeps_the_sign_off(clinician):
+    condition = ConditionFactory(status=Status.DRAFT)
+    services.content_sign_off(condition, clinician)
+    services.content_publish(condition, clinician)
+    condition.alternate_names = "Another name"
+    condition.save()
+    condition.tags.add("knee")
+    condition.refresh_from_db()
+    assert condition.status == Status.PUBLISHED
+    assert condition.is_signed_off
+
+
+def test_imported_content_without_sign_off_stays_published_when_edited():
+    # The seed is published by the operator's import, with no sign-off to go stale.
+    condition = ConditionFactory()
+    condition.body = "Corrected"
+    condition.save()
+    condition.refresh_from_db()
+    assert condition.status == Status.PUBLISHED
+
+
+def test_unpublish_hides_and_keeps_everything(clinician):
+    condition = ConditionFactory(body="Kept text")
+    services.content_unpublish(condition, clinician)
+    condition.refresh_from_db()
+    assert condition.status == Status.UNPUBLISHED
+    assert condition.body == "Kept text"
+    assert audit_messages(condition) == ["Unpublished"]
+
+
+def test_submit_for_review_moves_a_draft_and_refuses_a_published_item(clinician):
+    draft = ConditionFactory(status=Status.DRAFT)
+    services.content_submit_for_review(draft, clinician)
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW
+    with pytest.raises(services.WorkflowError, match="unpublish it first"):
+        services.content_submit_for_review(ConditionFactory(), clinician)
+
+
+def test_every_change_is_kept_in_history_with_its_links_and_tags(clinician):
+    swelling = SymptomFactory(name="Swelling")
+    condition = ConditionFactory(body="First")
+    condition.symptoms.add(swelling)
+    condition.tags.add("knee")
+    condition.body = "Second"
+    condition.save()
+    versions = list(condition.history.order_by("history_date", "history_id"))
+    assert [v.body for v in versions] == ["First", "Second"]
+    latest = versions[-1]
+    assert latest.relations["symptoms"] == [[swelling.pk, "Swelling"]]
+    assert [name for _, name in latest.relations["tags"]] == ["knee"]
+
+
+def test_restore_puts_back_text_links_and_tags_and_is_audited(clinician):
+    swelling = SymptomFactory(name="Swelling")
+    stiffness = SymptomFactory(name="Stiffness")
+    condition = ConditionFactory(summary="Original summary", body="Original body")
+    condition.symptoms.set([swelling])
+    condition.tags.set(["knee"])
+    original = condition.history.first()
+
+    condition.summary = "A worse summary"
+    condition.save()
+    condition.symptoms.set([stiffness])
+    condition.tags.set(["elbow"])
+
+    services.content_restore(condition, original, clinician)
+    condition.refresh_from_db()
+    assert condition.summary == "Original summary"
+    assert list(condition.symptoms.all()) == [swelling]
+    assert list(condition.tags.names()) == ["knee"]
+    assert audit_messages(condition)[-1].startswith("Restored the version of ")
+    assert condition.history.first().history_user == clinician
+
+
+def test_restoring_unreviewed_wording_of_a_signed_off_page_sends_it_to_review(clinician):
+    condition = ConditionFactory(status=Status.DRAFT, body="Unreviewed first draft")
+    first = condition.history.first()
+    condition.body = "Reviewed wording"
+    condition.save()
+    services.content_sign_off(condition, clinician)
+    services.content_publish(condition, clinician)
+    services.content_restore(condition, first, clinician)
+    condition.refresh_from_db()
+    assert condition.body == "Unreviewed first draft"
+    assert condition.status == Status.IN_REVIEW
+
+
+def test_content_staff_cannot_restore(content_staff):
+    condition = ConditionFactory()
+    with pytest.raises(PermissionDenied):
+        services.content_restore(condition, condition.history.first(), content_staff)
+
+
+def test_overdue_review_is_reported():
+    assert FAQFactory(next_review_due=timezone.localdate() - timedelta(days=1)).is_review_overdue
+    assert not FAQFactory(next_review_due=timezone.localdate()).is_review_overdue
+    assert not FAQFactory(next_review_due=None).is_review_overdue

@@ -1,0 +1,346 @@
+"""Anonymous pages come from the shared cache, and any content change shows on the next request.
+
+Each test runs on a local-memory cache and, when it answers, on Redis (REDIS_TEST_URL, default
+database 15 of the local server). REQUIRE_REDIS=1 turns a missing Redis into a failure.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.utils.http import http_date
+
+from conditions.models import Status, Tag
+from kneeinfo.cache import GENERATION_KEY, content_changed
+from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+PAGE = "/conditions/bakers-cyst/"
+
+
+def redis_answers():
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    if request.param == "redis":
+        if not redis_answers():
+            if os.environ.get("REQUIRE_REDIS") == "1":
+                pytest.fail(f"Redis at {REDIS_TEST_URL} does not answer, and REQUIRE_REDIS=1")
+            pytest.skip(f"Redis at {REDIS_TEST_URL} does not answer")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_TEST_URL,
+            }
+        }
+    else:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "page-cache-tests",
+            }
+        }
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def condition(db):
+    condition = ConditionFactory(
+        name="Baker's cyst",
+        slug="bakers-cyst",
+        summary="A fluid-filled swelling at the back of the knee.",
+        tags=[TagFactory(name="Knee")],
+        symptoms=[SymptomFactory(name="Swelling", slug="swelling")],
+    )
+    FAQFactory(question="Does it hurt to kneel?", slug="kneel", conditions=[condition])
+    return condition
+
+
+def fetch(client, url=PAGE, **headers):
+    response = client.get(url, **headers)
+    return response, response.content.decode()
+
+
+def test_second_anonymous_view_comes_from_the_cache_without_a_query(
+    page_cache, condition, client, django_assert_num_queries
+):
+    first, first_html = fetch(client)
+
+    with django_assert_num_queries(0):
+        second, second_html = fetch(client)
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert second.status_code == 200
+    assert second_html == first_html
+    assert "A fluid-filled swelling at the back of the knee." in second_html
+    # Headers the inner middleware set (CSP, frame denial) are kept with the stored page.
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def edit_summary(condition):
+    condition.summary = "Fluid collects behind the knee."
+    condition.save()
+    return PAGE, "Fluid collects behind the knee."
+
+
+def unpublish(condition):
+    condition.status = Status.UNPUBLISHED
+    condition.save()
+    return "/conditions/", "!Baker&#x27;s cyst"
+
+
+def publish_a_draft(condition):
+    ConditionFactory(name="Runner's knee", slug="runners-knee", status=Status.DRAFT)
+    draft = type(condition).objects.get(slug="runners-knee")
+    draft.status = Status.PUBLISHED
+    draft.save()
+    return "/conditions/", "Runner&#x27;s knee"
+
+
+def delete(condition):
+    condition.delete()
+    return "/conditions/", "!Baker&#x27;s cyst"
+
+
+def add_a_tag(condition):
+    condition.tags.add("Swelling")
+    return PAGE, '<a href="/tags/swelling/">Swelling</a>'
+
+
+def remove_a_tag(condition):
+    condition.tags.clear()
+    return PAGE, '!<a href="/tags/knee/">'
+
+
+def rename_the_tag(condition):
+    tag = Tag.objects.get(name="Knee")
+    tag.name = "Kneecap"
+    tag.save()
+    return PAGE, ">Kneecap</a>"
+
+
+def link_a_symptom(condition):
+    condition.symptoms.add(SymptomFactory(name="Tight feeling", slug="tight-feeling"))
+    return PAGE, "Tight feeling"
+
+
+def link_from_the_symptom_side(condition):
+    symptom = SymptomFactory(name="Ache", slug="ache")
+    symptom.conditions.add(condition)
+    return PAGE, '<a href="/symptoms/ache/">Ache</a>'
+
+
+def rename_a_linked_symptom(condition):
+    symptom = condition.symptoms.get()
+    symptom.name = "Dull ache"
+    symptom.save()
+    return PAGE, ">Dull ache</a>"
+
+
+def add_a_related_condition(condition):
+    other = ConditionFactory(name="Knee arthritis", slug="knee-arthritis")
+    other.related.add(condition)
+    return PAGE, "Knee arthritis"
+
+
+def add_a_question(condition):
+    FAQFactory(question="Will it come back?", slug="come-back", conditions=[condition])
+    return PAGE, "Will it come back?"
+
+
+def unpublish_a_question(condition):
+    faq = condition.faqs.get()
+    faq.status = Status.UNPUBLISHED
+    faq.save()
+    return PAGE, "!Does it hurt to kneel?"
+
+
+CHANGES = [
+    edit_summary,
+    unpublish,
+    publish_a_draft,
+    delete,
+    add_a_tag,
+    remove_a_tag,
+    rename_the_tag,
+    link_a_symptom,
+    link_from_the_symptom_side,
+    rename_a_linked_symptom,
+    add_a_related_condition,
+    add_a_question,
+    unpublish_a_question,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+def test_every_content_change_shows_on_the_very_next_request(page_cache, condition, client, change):
+    for url in (PAGE, "/conditions/"):
+        fetch(client, url)
+        assert fetch(client, url)[0]["X-Page-Cache"] == "hit"
+
+    url, expected = change(condition)
+    response, html = fetch(client, url)
+
+    assert response["X-Page-Cache"] == "miss"
+    if expected.startswith("!"):
+        assert expected[1:] not in html
+    else:
+        assert expected in html
+
+
+def test_a_bulk_update_shows_once_content_changed_is_called(page_cache, condition, client):
+    fetch(client)
+    type(condition).objects.filter(pk=condition.pk).update(summary="Changed in bulk.")
+
+    content_changed()
+
+    assert "Changed in bulk." in fetch(client)[1]
+
+
+def test_the_generation_moves_again_after_commit(
+    page_cache, condition, django_capture_on_commit_callbacks
+):
+    before = cache.get(GENERATION_KEY)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        condition.summary = "Edited."
+        condition.save()
+        during = cache.get(GENERATION_KEY)
+
+    # Once at the save, and once more when the transaction commits: a request that read the
+    # old rows in between must not leave its page in use.
+    assert during > before
+    assert callbacks
+    assert cache.get(GENERATION_KEY) > during
+
+
+def test_logged_in_editors_bypass_the_cache_and_are_never_cached(
+    page_cache, condition, client, admin_client
+):
+    fetch(client)
+    type(condition).objects.filter(pk=condition.pk).update(summary="Not yet announced.")
+
+    response, html = fetch(admin_client)
+
+    assert "Not yet announced." in html
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+    # And an editor's page was not stored for patients.
+    assert fetch(client)[0]["X-Page-Cache"] == "hit"
+
+
+def test_anonymous_pages_send_validators_and_a_short_public_lifetime(page_cache, condition, client):
+    response, _ = fetch(client)
+
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"]
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"public", "max-age=60"}
+    assert "Cookie" in response["Vary"]
+
+
+def test_conditional_request_gets_304_from_the_cache_without_a_query(
+    page_cache, condition, client, django_assert_num_queries
+):
+    first, _ = fetch(client)
+
+    with django_assert_num_queries(0):
+        by_etag = client.get(PAGE, headers={"If-None-Match": first["ETag"]})
+        by_date = client.get(PAGE, headers={"If-Modified-Since": first["Last-Modified"]})
+
+    assert by_etag.status_code == 304
+    assert by_etag.content == b""
+    assert by_date.status_code == 304
+
+
+def test_conditional_request_after_a_change_gets_the_new_page(page_cache, condition, client):
+    first, _ = fetch(client)
+    condition.summary = "Fluid collects behind the knee."
+    condition.save()
+
+    response = client.get(
+        PAGE,
+        headers={"If-None-Match": first["ETag"], "If-Modified-Since": http_date(0)},
+    )
+
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    assert "Fluid collects behind the knee." in response.content.decode()
+
+
+def test_uncached_site_still_answers_conditional_requests(settings, condition, client):
+    settings.PAGE_CACHE = False
+    first, _ = fetch(client)
+
+    assert "X-Page-Cache" not in first
+    assert client.get(PAGE, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_health_check_and_missing_pages_are_not_stored(page_cache, db, client):
+    for url in ("/healthz", "/conditions/no-such-thing/"):
+        fetch(client, url)
+        assert "X-Page-Cache" not in fetch(client, url)[0]
+
+
+def test_a_change_made_by_another_process_clears_this_servers_pages(page_cache, condition, client):
+    if page_cache != "redis":
+        pytest.skip("only a shared cache is shared between processes")
+    fetch(client)
+    assert fetch(client)[0]["X-Page-Cache"] == "hit"
+
+    # Another app server (a separate process on the same Redis) saves some content.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from kneeinfo.cache import content_changed; content_changed()",
+        ],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "REDIS_URL": REDIS_TEST_URL,
+            "DJANGO_SETTINGS_MODULE": "kneeinfo.settings",
+            "SECRET_KEY": "x",
+        },
+        check=True,
+        timeout=60,
+    )
+
+    assert fetch(client)[0]["X-Page-Cache"] == "miss"
+
+
+def test_pages_are_served_and_content_saved_while_the_cache_is_down(settings, condition, client):
+    settings.PAGE_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1: every cache call fails at once.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+    condition.summary = "Edited while Redis is down."
+    condition.save()
+    response, html = fetch(client)
+
+    assert response.status_code == 200
+    assert "Edited while Redis is down." in html

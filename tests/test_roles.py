@@ -1,0 +1,337 @@
+"""The permission matrix: Clinician, Content staff and anonymous visitors against every action.
+
+Each test drives the admin or the public site the way that user would, and checks the outcome in
+the database, so a control that is only hidden in the form would fail here.
+"""
+
+import pytest
+from django.urls import reverse
+
+from conditions.models import Condition, Status, Tag, TagRedirect
+from tests.factories import ConditionFactory, SymptomFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["clinician", "content_staff"]
+
+
+@pytest.fixture
+def as_role(client, request):
+    """Log the client in as the role named by the test's `role` parameter."""
+
+    def login(role):
+        user = request.getfixturevalue(role)
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def edit_token(item):
+    return type(item).objects.filter(pk=item.pk).values("updated_at")[0]["updated_at"].isoformat()
+
+
+def change_data(condition, **overrides):
+    """The admin change form's fields for `condition`, as a browser would post them."""
+    data = {
+        "name": condition.name,
+        "slug": condition.slug,
+        "alternate_names": condition.alternate_names,
+        "summary": condition.summary,
+        "body": condition.body,
+        "urgency": condition.urgency,
+        "urgent_help": condition.urgent_help,
+        "knee_areas": [a.pk for a in condition.knee_areas.all()],
+        "symptoms": [s.pk for s in condition.symptoms.all()],
+        "treatments": [t.pk for t in condition.treatments.all()],
+        "related": [r.pk for r in condition.related.all()],
+        "tags": ", ".join(condition.tags.names()),
+        "review_note": condition.review_note,
+        "next_review_due": "",
+        "edit_token": edit_token(condition),
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def change_url(item):
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
+
+
+def run_action(client, model_name, action, items):
+    return client.post(
+        reverse(f"admin:conditions_{model_name}_changelist"),
+        {"action": action, "_selected_action": [item.pk for item in items]},
+    )
+
+
+# Viewing and adding -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_both_roles_open_the_condition_list(as_role, role):
+    ConditionFactory(name="Baker's cyst")
+    response = as_role(role).get(reverse("admin:conditions_condition_changelist"))
+    assert response.status_code == 200
+    assert "Baker&#x27;s cyst" in response.text
+
+
+def test_anonymous_visitor_is_sent_to_the_admin_login(client):
+    response = client.get(reverse("admin:conditions_condition_changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_only_clinicians_add_content(as_role, role, allowed):
+    client = as_role(role)
+    data = {
+        "name": "New condition",
+        "slug": "new-condition",
+        "summary": "Summary",
+        "body": "Body",
+        "urgency": "",
+        "urgent_help": "",
+        "tags": "knee",
+        "review_note": "",
+        "next_review_due": "",
+        "edit_token": "",
+        "_save": "Save",
+    }
+    response = client.post(reverse("admin:conditions_condition_add"), data)
+    assert Condition.objects.filter(slug="new-condition").exists() is allowed
+    if not allowed:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_only_clinicians_delete_content(as_role, role, allowed):
+    condition = ConditionFactory()
+    url = reverse("admin:conditions_condition_delete", args=[condition.pk])
+    as_role(role).post(url, {"post": "yes"})
+    assert Condition.objects.filter(pk=condition.pk).exists() is not allowed
+
+
+# Editing ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_clinical_text_changes_only_for_clinicians_even_with_a_crafted_post(as_role, role, allowed):
+    condition = ConditionFactory(summary="Original summary", body="Original body")
+    client = as_role(role)
+    response = client.post(
+        change_url(condition),
+        change_data(
+            condition,
+            summary="Crafted summary",
+            body="Crafted body",
+            urgency="urgent",
+            urgent_help="Crafted advice",
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    condition.refresh_from_db()
+    assert (condition.summary == "Crafted summary") is allowed
+    assert (condition.body == "Crafted body") is allowed
+    assert (condition.urgent_help == "Crafted advice") is allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_both_roles_edit_alternate_names_cross_links_and_tags(as_role, role):
+    condition = ConditionFactory()
+    other = ConditionFactory()
+    response = as_role(role).post(
+        change_url(condition),
+        change_data(
+            condition, alternate_names="Popliteal cyst", related=[other.pk], tags="knee, swelling"
+        ),
+    )
+    assert response.status_code == 302
+    condition.refresh_from_db()
+    assert condition.alternate_names == "Popliteal cyst"
+    assert list(condition.related.all()) == [other]
+    assert sorted(condition.tags.names()) == ["knee", "swelling"]
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_symptom_links_are_clinical_and_locked_for_content_staff(as_role, role, allowed):
+    condition = ConditionFactory()
+    swelling = SymptomFactory()
+    as_role(role).post(change_url(condition), change_data(condition, symptoms=[swelling.pk]))
+    assert condition.symptoms.filter(pk=swelling.pk).exists() is allowed
+
+
+def test_content_staff_see_clinical_text_read_only(staff_client):
+    condition = ConditionFactory(summary="Read-only summary")
+    page = staff_client.get(change_url(condition)).text
+    assert "Read-only summary" in page
+    assert 'name="summary"' not in page
+    assert 'name="alternate_names"' in page
+    assert 'name="sign_off"' not in page and 'name="publish"' not in page
+
+
+# Workflow actions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_only_clinicians_sign_off(as_role, role, allowed):
+    condition = ConditionFactory(status=Status.DRAFT)
+    run_action(as_role(role), "condition", "sign_off", [condition])
+    condition.refresh_from_db()
+    assert condition.is_signed_off is allowed
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_only_clinicians_sign_off_through_the_form_even_with_a_crafted_post(as_role, role, allowed):
+    condition = ConditionFactory(status=Status.DRAFT)
+    as_role(role).post(change_url(condition), change_data(condition, sign_off="on", publish="on"))
+    condition.refresh_from_db()
+    assert condition.is_signed_off is allowed
+    assert (condition.status == Status.PUBLISHED) is allowed
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_only_clinicians_publish(as_role, role, allowed, clinician):
+    condition = ConditionFactory(status=Status.IN_REVIEW)
+    from conditions.services import content_sign_off
+
+    content_sign_off(condition, clinician)
+    run_action(as_role(role), "condition", "publish", [condition])
+    condition.refresh_from_db()
+    assert (condition.status == Status.PUBLISHED) is allowed
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_only_clinicians_unpublish(as_role, role, allowed):
+    condition = ConditionFactory()
+    run_action(as_role(role), "condition", "unpublish", [condition])
+    condition.refresh_from_db()
+    assert (condition.status == Status.UNPUBLISHED) is allowed
+
+
+def test_publish_action_refuses_unsigned_wording_with_a_message(clinician_client):
+    condition = ConditionFactory(status=Status.IN_REVIEW, name="Unsigned page")
+    response = run_action(clinician_client, "condition", "publish", [condition])
+    condition.refresh_from_db()
+    assert condition.status == Status.IN_REVIEW
+    follow = clinician_client.get(response["Location"])
+    assert "has not been signed off" in follow.text
+
+
+def test_publishing_without_sign_off_in_the_form_keeps_what_was_typed(clinician_client):
+    condition = ConditionFactory(status=Status.DRAFT)
+    response = clinician_client.post(
+        change_url(condition), change_data(condition, summary="Typed summary", publish="on")
+    )
+    assert response.status_code == 200
+    assert "has not been signed off" in response.text
+    assert "Typed summary" in response.text
+    condition.refresh_from_db()
+    assert condition.summary != "Typed summary"
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
+def test_only_clinicians_restore_a_version(as_role, role, allowed):
+    condition = ConditionFactory(body="Old body")
+    old = condition.history.first()
+    condition.body = "New body"
+    condition.save()
+    url = reverse("admin:conditions_condition_restore", args=[condition.pk, old.history_id])
+    response = as_role(role).post(url)
+    condition.refresh_from_db()
+    assert (condition.body == "Old body") is allowed
+    if not allowed:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_both_roles_compare_versions(as_role, role):
+    condition = ConditionFactory(body="Old body")
+    condition.body = "New body"
+    condition.save()
+    old, new = condition.history.order_by("history_date", "history_id")
+    url = reverse("admin:conditions_condition_compare", args=[condition.pk])
+    response = as_role(role).get(url, {"a": old.history_id, "b": new.history_id})
+    assert response.status_code == 200
+    assert "Old body" in response.text and "New body" in response.text
+    assert ("Restore the older version" in response.text) is (role == "clinician")
+
+
+# Tags ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_both_roles_rename_a_tag_and_the_old_address_redirects(as_role, role):
+    tag = TagFactory(name="Bakers cyst")
+    client = as_role(role)
+    url = reverse("admin:conditions_tag_change", args=[tag.pk])
+    response = client.post(url, {"name": "Baker's cyst", "slug": "bakers-cyst-renamed"})
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert tag.name == "Baker's cyst"
+    ConditionFactory(tags=[tag])
+    client.logout()
+    assert client.get("/tags/bakers-cyst/")["Location"] == "/tags/bakers-cyst-renamed/"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_both_roles_merge_tags_without_losing_a_tagged_item(as_role, role):
+    injury = TagFactory(name="injury")
+    injuries = TagFactory(name="injuries")
+    first = ConditionFactory(tags=[injury])
+    second = ConditionFactory(tags=[injuries])
+    both = ConditionFactory(tags=[injury, injuries])
+    client = as_role(role)
+    response = client.post(
+        reverse("admin:conditions_tag_changelist"),
+        {"action": "merge", "_selected_action": [injury.pk, injuries.pk], "into": injury.pk},
+    )
+    assert response.status_code == 302
+    assert not Tag.objects.filter(pk=injuries.pk).exists()
+    for condition in (first, second, both):
+        assert list(condition.tags.names()) == ["injury"]
+    assert TagRedirect.objects.get(old_slug="injuries").tag == injury
+    client.logout()
+    assert client.get("/tags/injuries/")["Location"] == "/tags/injury/"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_both_roles_hide_a_tag_without_untagging(as_role, role):
+    tag = TagFactory(name="hidden topic")
+    condition = ConditionFactory(tags=[tag])
+    client = as_role(role)
+    client.post(
+        reverse("admin:conditions_tag_changelist"),
+        {"action": "hide", "_selected_action": [tag.pk]},
+    )
+    tag.refresh_from_db()
+    assert tag.is_hidden
+    assert list(condition.tags.all()) == [tag]
+    client.logout()
+    assert "hidden topic" not in client.get("/tags/").text
+    assert "hidden topic" not in client.get(condition.get_absolute_url()).text
+    assert client.get(tag.get_absolute_url()).status_code == 404
+
+
+# Public site -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.UNPUBLISHED])
+def test_anonymous_visitors_get_404_for_unpublished_pages(client, status):
+    condition = ConditionFactory(status=status)
+    assert client.get(condition.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_preview_drafts_at_the_public_url_under_a_banner(as_role, role):
+    condition = ConditionFactory(status=Status.DRAFT, name="Draft page")
+    response = as_role(role).get(condition.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft — not public." in response.text
+    assert "Draft page" in response.text
+
+
+def test_published_pages_show_no_preview_banner_to_staff(staff_client):
+    condition = ConditionFactory()
+    assert "not public" not in staff_client.get(condition.get_absolute_url()).text

@@ -1,0 +1,126 @@
+"""Settings come from the environment, refuse bad values, and are safe when DEBUG is off."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "kneeinfo" / "settings.py"
+ENV_NAMES = [
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "ADMIN_PATH",
+    "PAGE_CACHE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "BEHIND_HTTPS_PROXY",
+    "LOGIN_FAILURE_LIMIT",
+    "BENCHMARK",
+]
+
+
+@pytest.fixture
+def load_settings(monkeypatch):
+    """Run settings.py afresh with only the given variables set; return its names."""
+
+    def load(**env):
+        for name in ENV_NAMES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(SETTINGS_FILE))
+
+    return load
+
+
+def test_laptop_defaults_are_sqlite_and_a_local_memory_cache_without_page_caching(load_settings):
+    settings = load_settings(SECRET_KEY="x")
+
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    # One worker's local memory cannot be cleared by another worker's edit.
+    assert settings["PAGE_CACHE"] is False
+    assert settings["BENCHMARK"] is False
+
+
+def test_production_urls_select_postgresql_and_redis_with_page_caching(load_settings):
+    settings = load_settings(
+        SECRET_KEY="x",
+        DATABASE_URL="postgres://kneeinfo:pw@db.internal:5432/kneeinfo",
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+
+    database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["NAME"]) == ("db.internal", "kneeinfo")
+    assert database["OPTIONS"]["connect_timeout"] == 3
+    assert settings["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    assert settings["PAGE_CACHE"] is True
+
+
+def test_secret_key_is_required_when_debug_is_off(load_settings):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
+        load_settings()
+
+
+def test_debug_runs_without_a_secret_key_and_relaxes_transport_security(load_settings):
+    settings = load_settings(DEBUG="1")
+
+    assert settings["SECRET_KEY"].startswith("insecure")
+    assert settings["SECURE_HSTS_SECONDS"] == 0
+    assert settings["SESSION_COOKIE_SECURE"] is False
+
+
+def test_debug_off_turns_every_security_setting_on(load_settings):
+    settings = load_settings(SECRET_KEY="x")
+
+    assert settings["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["CSRF_COOKIE_SECURE"] is True
+    assert settings["CSRF_COOKIE_HTTPONLY"] is True
+    assert settings["X_FRAME_OPTIONS"] == "DENY"
+    # Only a proxy we were told about may say a request came over HTTPS.
+    assert "SECURE_PROXY_SSL_HEADER" not in settings
+
+
+def test_proxy_ssl_header_is_trusted_only_when_asked(load_settings):
+    settings = load_settings(SECRET_KEY="x", BEHIND_HTTPS_PROXY="yes")
+
+    assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_lists_and_admin_path_are_read_from_the_environment(load_settings):
+    settings = load_settings(
+        SECRET_KEY="x",
+        ALLOWED_HOSTS=" knee.example.org, www.knee.example.org ,",
+        CSRF_TRUSTED_ORIGINS="https://knee.example.org",
+        ADMIN_PATH="/clinic-editor",
+    )
+
+    assert settings["ALLOWED_HOSTS"] == ["knee.example.org", "www.knee.example.org"]
+    assert settings["CSRF_TRUSTED_ORIGINS"] == ["https://knee.example.org"]
+    assert settings["ADMIN_PATH"] == "clinic-editor/"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG must be 1/0"),
+        ("PAGE_CACHE", "2", "PAGE_CACHE must be 1/0"),
+        ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS must be a whole number"),
+        ("LOGIN_FAILURE_LIMIT", "5.5", "LOGIN_FAILURE_LIMIT must be a whole number"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(load_settings, name, value, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load_settings(SECRET_KEY="x", **{name: value})
