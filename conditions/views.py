@@ -4,11 +4,13 @@ The public sees published content only. Staff who may view a content type also s
 at the public URL, under a "not public" banner, so they can preview before publishing.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Substr, Upper
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -20,6 +22,15 @@ from kneeinfo.cache import generation_cached
 
 POPULAR_TAG_COUNT = 20
 FAQ_TEASER_COUNT = 3
+HOME_CONDITION_LIMIT = 40
+# Every list is paginated so a page stays small and fast however much content there is.
+LIST_PAGE_SIZE = 100
+SUBLIST_PAGE_SIZE = 50
+
+
+def paginate(request, queryset, per_page=SUBLIST_PAGE_SIZE):
+    """The requested page of `queryset`; a bad or too-large page number gives the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def published_conditions():
@@ -110,8 +121,10 @@ class HomeView(TemplateView):
     template_name = "conditions/home.html"
 
     def get_context_data(self, **kwargs):
+        conditions = list(published_conditions()[: HOME_CONDITION_LIMIT + 1])
         return super().get_context_data(
-            conditions=published_conditions(),
+            conditions=conditions[:HOME_CONDITION_LIMIT],
+            more_conditions=len(conditions) > HOME_CONDITION_LIMIT,
             popular_tags=Tag.objects.visible()
             .with_published_use()
             .order_by("-use_count", Lower("name"))[:POPULAR_TAG_COUNT],
@@ -121,10 +134,31 @@ class HomeView(TemplateView):
 
 
 class ConditionListView(BreadcrumbMixin, ListView):
+    """A–Z, a page at a time; `?letter=B` shows the conditions under one letter."""
+
     context_object_name = "conditions"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
-        return published_conditions()
+        conditions = published_conditions()
+        if self.letter:
+            conditions = conditions.filter(name__istartswith=self.letter)
+        return conditions
+
+    @cached_property
+    def letter(self):
+        letter = self.request.GET.get("letter", "").strip().upper()
+        return letter if len(letter) == 1 else ""
+
+    def get_context_data(self, **kwargs):
+        initials = (
+            Condition.objects.published()
+            .annotate(initial=Upper(Substr("name", 1, 1)))
+            .values_list("initial", flat=True)
+            .distinct()
+            .order_by("initial")
+        )
+        return super().get_context_data(letters=list(initials), letter=self.letter, **kwargs)
 
 
 class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
@@ -162,6 +196,7 @@ class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
 class SymptomListView(BreadcrumbMixin, ListView):
     section = ("Symptoms", "conditions:symptom_list")
     context_object_name = "symptoms"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         return Symptom.objects.published().only("name", "slug", "description")
@@ -174,14 +209,19 @@ class SymptomDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
     def get_queryset(self):
         return (
             self.content(Symptom)
-            .prefetch_related(Prefetch("conditions", published_conditions()), "tags")
+            .prefetch_related("tags")
             .select_related("reviewed_by__clinician_profile")
         )
+
+    def get_context_data(self, **kwargs):
+        conditions = published_conditions().filter(symptoms=self.object)
+        return super().get_context_data(conditions=paginate(self.request, conditions), **kwargs)
 
 
 class TreatmentListView(BreadcrumbMixin, ListView):
     section = ("Treatments", "conditions:treatment_list")
     context_object_name = "treatments"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         return (
@@ -198,14 +238,19 @@ class TreatmentDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
     def get_queryset(self):
         return (
             self.content(Treatment)
-            .prefetch_related(Prefetch("conditions", published_conditions()), "tags")
+            .prefetch_related("tags")
             .select_related("reviewed_by__clinician_profile")
         )
+
+    def get_context_data(self, **kwargs):
+        conditions = published_conditions().filter(treatments=self.object)
+        return super().get_context_data(conditions=paginate(self.request, conditions), **kwargs)
 
 
 class TagListView(BreadcrumbMixin, ListView):
     section = ("Topics", "conditions:tag_list")
     context_object_name = "tags"
+    paginate_by = 2 * LIST_PAGE_SIZE
 
     def get_queryset(self):
         return Tag.objects.visible().with_published_use().order_by(Lower("name"))
@@ -239,14 +284,23 @@ class TagDetailView(BreadcrumbMixin, DetailView):
             return redirect(moved.tag, permanent=True)
 
     def get_context_data(self, **kwargs):
+        """Every published item with the tag, each kind a page at a time (one page number)."""
         tag = self.object
-        return super().get_context_data(
-            conditions=published_conditions().filter(tags=tag),
-            symptoms=Symptom.objects.published().filter(tags=tag).only("name", "slug"),
-            treatments=Treatment.objects.published().filter(tags=tag).only("name", "slug"),
-            faqs=FAQ.objects.published().filter(tags=tag).only("question", "slug"),
-            **kwargs,
-        )
+        by_name = Lower("name")
+        sections = {
+            "conditions": published_conditions().filter(tags=tag),
+            "symptoms": Symptom.objects.published().filter(tags=tag).order_by(by_name),
+            "treatments": Treatment.objects.published().filter(tags=tag).order_by(by_name),
+            "faqs": FAQ.objects.published().filter(tags=tag),
+        }
+        paginators = {name: Paginator(items, SUBLIST_PAGE_SIZE) for name, items in sections.items()}
+        longest = max(paginators.values(), key=lambda paginator: paginator.num_pages)
+        page_obj = longest.get_page(self.request.GET.get("page"))
+        pages = {
+            name: paginator.page(page_obj.number) if page_obj.number <= paginator.num_pages else []
+            for name, paginator in paginators.items()
+        }
+        return super().get_context_data(**pages, page_obj=page_obj, **kwargs)
 
 
 class SymptomCheckerView(BreadcrumbMixin, TemplateView):

@@ -11,6 +11,7 @@ from faq.models import FAQ
 class FAQListView(BreadcrumbMixin, ListView):
     section = ("Frequently asked questions", "faq:list")
     context_object_name = "faqs"
+    paginate_by = 50
 
     def get_queryset(self):
         return (

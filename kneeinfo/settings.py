@@ -161,7 +161,8 @@ AUTHENTICATION_BACKENDS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+# English only: no translation machinery on every request.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

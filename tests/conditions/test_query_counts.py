@@ -48,8 +48,10 @@ def test_home_page_query_count(client, django_assert_num_queries, n):
 def test_condition_list_query_count(client, django_assert_num_queries, n):
     conditions = [ConditionFactory(name=f"{chr(65 + i % 26)} condition {i}") for i in range(n)]
 
-    # 1. published conditions (name, slug, summary), grouped by letter in the template
-    with django_assert_num_queries(1):
+    # 1. the first letters of published conditions, for the letter links
+    # 2. COUNT of published conditions, for the pages
+    # 3. this page of them (name, slug, summary), grouped by letter in the template
+    with django_assert_num_queries(3):
         html = get_html(client, "/conditions/")
 
     assert all(condition.name in html for condition in conditions)
@@ -94,8 +96,9 @@ def test_condition_page_query_count(client, django_assert_num_queries, n):
 def test_symptom_list_query_count(client, django_assert_num_queries, n):
     symptoms = SymptomFactory.create_batch(n)
 
-    # 1. published symptoms (name, slug, description)
-    with django_assert_num_queries(1):
+    # 1. COUNT of published symptoms, for the pages
+    # 2. this page of them (name, slug, description)
+    with django_assert_num_queries(2):
         html = get_html(client, "/symptoms/")
 
     assert symptoms[-1].name in html
@@ -108,9 +111,10 @@ def test_symptom_page_query_count(client, django_assert_num_queries, n):
     conditions = ConditionFactory.create_batch(n, symptoms=[symptom])
 
     # 1. the symptom
-    # 2. the published conditions that show it
-    # 3. its tags
-    with django_assert_num_queries(3):
+    # 2. its tags
+    # 3. COUNT of the published conditions that show it
+    # 4. this page of them
+    with django_assert_num_queries(4):
         html = get_html(client, "/symptoms/busy/")
 
     assert conditions[-1].name in html
@@ -122,8 +126,9 @@ def test_treatment_list_query_count(client, django_assert_num_queries, n):
     kinds = ["self_care", "medication", "therapy", "injection", "support", "surgery"]
     treatments = [TreatmentFactory(kind=kinds[i % len(kinds)]) for i in range(n)]
 
-    # 1. published treatments (name, slug, kind, description), grouped by kind in the template
-    with django_assert_num_queries(1):
+    # 1. COUNT of published treatments, for the pages
+    # 2. this page of them (name, slug, kind, description), grouped by kind in the template
+    with django_assert_num_queries(2):
         html = get_html(client, "/treatments/")
 
     assert treatments[-1].name in html
@@ -136,9 +141,10 @@ def test_treatment_page_query_count(client, django_assert_num_queries, n):
     conditions = ConditionFactory.create_batch(n, treatments=[treatment])
 
     # 1. the treatment
-    # 2. the published conditions it treats
-    # 3. its tags
-    with django_assert_num_queries(3):
+    # 2. its tags
+    # 3. COUNT of the published conditions it treats
+    # 4. this page of them
+    with django_assert_num_queries(4):
         html = get_html(client, "/treatments/busy/")
 
     assert conditions[-1].name in html
@@ -153,8 +159,9 @@ def test_tag_list_query_count(client, django_assert_num_queries, n):
     TreatmentFactory(tags=tags)
     FAQFactory(tags=tags)
 
-    # 1. tags used by published content, each annotated with its published use count
-    with django_assert_num_queries(1):
+    # 1. COUNT of tags used by published content, for the pages
+    # 2. this page of them, each annotated with its published use count
+    with django_assert_num_queries(2):
         html = get_html(client, "/tags/")
 
     assert f"{tags[-1].name} <span" in html
@@ -169,11 +176,9 @@ def test_tag_page_query_count(client, django_assert_num_queries, n):
     faqs = FAQFactory.create_batch(n, tags=[tag])
 
     # 1. the tag
-    # 2. published conditions with the tag
-    # 3. published symptoms with the tag
-    # 4. published treatments with the tag
-    # 5. published FAQs with the tag
-    with django_assert_num_queries(5):
+    # 2-5. COUNT of published conditions, symptoms, treatments and FAQs with the tag
+    # 6-9. this page of each
+    with django_assert_num_queries(9):
         html = get_html(client, "/tags/swelling/")
 
     for items in [conditions, symptoms, treatments]:
@@ -186,9 +191,10 @@ def test_faq_page_query_count(client, django_assert_num_queries, n):
     conditions = ConditionFactory.create_batch(n)
     faqs = FAQFactory.create_batch(n, conditions=conditions)
 
-    # 1. published FAQs
-    # 2. the published conditions each one links to
-    with django_assert_num_queries(2):
+    # 1. COUNT of published FAQs, for the pages
+    # 2. this page of them, with who reviewed each
+    # 3. the published conditions each one links to
+    with django_assert_num_queries(3):
         html = get_html(client, "/faq/")
 
     assert faqs[-1].question in html
