@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+from functools import cache
+from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
@@ -14,6 +16,20 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
+
+
+@cache
+def _url_prefix(url_name):
+    return reverse(url_name, args=["-"]).removesuffix("-/")
+
+
+def slug_url(url_name, slug):
+    """reverse(url_name, args=[slug]) for a URL ending in <slug>/, without reverse() per item.
+
+    Pages link dozens of items and reverse() costs more than the rest of a link; the prefix is
+    the same for every slug (the script prefix is fixed for a deployment).
+    """
+    return f"{_url_prefix(url_name)}{quote(slug)}/"
 
 
 class TimeStampedModel(models.Model):
@@ -203,7 +219,7 @@ class Tag(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("conditions:tag_detail", args=[self.slug])
+        return slug_url("conditions:tag_detail", self.slug)
 
     def slugify(self, tag, i=None):
         # A name with no ASCII letters or digits ("膝", "???") still needs an address.
@@ -275,7 +291,7 @@ class Symptom(NamedContent):
         permissions = editorial_permissions("symptom", "symptoms")
 
     def get_absolute_url(self):
-        return reverse("conditions:symptom_detail", args=[self.slug])
+        return slug_url("conditions:symptom_detail", self.slug)
 
 
 class Treatment(NamedContent):
@@ -304,7 +320,7 @@ class Treatment(NamedContent):
         permissions = editorial_permissions("treatment", "treatments")
 
     def get_absolute_url(self):
-        return reverse("conditions:treatment_detail", args=[self.slug])
+        return slug_url("conditions:treatment_detail", self.slug)
 
 
 class Condition(NamedContent):
@@ -379,7 +395,7 @@ class Condition(NamedContent):
         ]
 
     def get_absolute_url(self):
-        return reverse("conditions:condition_detail", args=[self.slug])
+        return slug_url("conditions:condition_detail", self.slug)
 
     def clean(self):
         if self.urgency and not self.urgent_help.strip():

@@ -117,6 +117,19 @@ class BreadcrumbMixin:
         return context
 
 
+def popular_tags():
+    """The most used visible tags. Counting every tag's uses is the home page's dearest query,
+    so the answer is kept in the cache until content changes."""
+    return generation_cached(
+        "popular-tags",
+        lambda: list(
+            Tag.objects.visible()
+            .with_published_use()
+            .order_by("-use_count", Lower("name"))[:POPULAR_TAG_COUNT]
+        ),
+    )
+
+
 class HomeView(TemplateView):
     template_name = "conditions/home.html"
 
@@ -125,9 +138,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             conditions=conditions[:HOME_CONDITION_LIMIT],
             more_conditions=len(conditions) > HOME_CONDITION_LIMIT,
-            popular_tags=Tag.objects.visible()
-            .with_published_use()
-            .order_by("-use_count", Lower("name"))[:POPULAR_TAG_COUNT],
+            popular_tags=popular_tags(),
             faqs=FAQ.objects.published()[:FAQ_TEASER_COUNT],
             **kwargs,
         )

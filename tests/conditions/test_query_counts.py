@@ -35,7 +35,8 @@ def test_home_page_query_count(client, django_assert_num_queries, n):
     FAQFactory.create_batch(n)
 
     # 1. published conditions for the A–Z list
-    # 2. popular tags, annotated with how many published items use each
+    # 2. popular tags, annotated with how many published items use each (then cached until
+    #    content changes; the test's saves have just changed it)
     # 3. the first three published FAQs
     with django_assert_num_queries(3):
         html = get_html(client, "/")

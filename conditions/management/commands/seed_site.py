@@ -9,6 +9,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from conditions.models import Condition
 from conditions.services import SEED_ARTICLE
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created admin user '{username}' with password: {password}\n"
-                "This is shown once. Change it at /admin/password_change/ after signing in."
+                f"This is shown once. Change it at {reverse('admin:password_change')} after "
+                "signing in."
             )
         )
