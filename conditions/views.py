@@ -5,7 +5,7 @@ at the public URL, under a "not public" banner, so they can preview before publi
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.db.models.functions import Lower, Substr, Upper
 from django.http import Http404
 from django.shortcuts import redirect
@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from conditions import navigator, structured_data
-from conditions.models import Condition, KneeArea, Status, Symptom, Tag, TagRedirect, Treatment
+from conditions.models import Condition, Symptom, Tag, TagRedirect, Treatment
 from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
 from kneeinfo.cache import generation_cached
@@ -321,11 +321,7 @@ class SymptomCheckerView(BreadcrumbMixin, TemplateView):
     section = ("What could be causing my knee pain?", "conditions:symptom_checker")
 
     def get_context_data(self, **kwargs):
-        areas = list(
-            KneeArea.objects.annotate(
-                condition_count=Count("conditions", filter=Q(conditions__status=Status.PUBLISHED))
-            )
-        )
+        areas = list(navigator.knee_areas())
         form = navigator.SymptomCheckerForm(
             self.request.GET or None, symptoms=list(navigator.navigator_symptoms()), areas=areas
         )

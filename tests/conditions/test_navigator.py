@@ -107,6 +107,15 @@ def test_bad_input_gets_a_friendly_page(client, seed, query):
     assert "<script>alert(1)</script>" not in response.text
 
 
+def test_without_symptoms_the_area_and_onset_still_rank(client):
+    # Area ×2 plus onset ×1: a condition that started the chosen way comes first.
+    ConditionFactory(name="Alpha", knee_areas=["back"], onset=Condition.Onset.GRADUAL)
+    ConditionFactory(name="Beta", knee_areas=["back"], onset=Condition.Onset.INJURY)
+    page = client.get(URL, {"area": "back", "onset": "injury"}).text
+    assert result_names(page) == ["Beta", "Alpha"]
+    assert page.count("Often felt at the back") == 2
+
+
 def test_unpublished_conditions_are_never_suggested(client):
     swelling = SymptomFactory(slug="swelling")
     ConditionFactory(name="Shown", symptoms=[swelling])

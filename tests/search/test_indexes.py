@@ -1,11 +1,17 @@
-"""Search's migration: PostgreSQL indexes that the search query really uses; nothing elsewhere."""
+"""Search's migrations: PostgreSQL stored vectors and indexes that the search query really uses;
+nothing elsewhere."""
+
+import operator
+from functools import reduce
 
 import pytest
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from search.backends import PostgresResults
 from search.query import Query
-from search.sources import SOURCES
+from search.sources import CONFIG, SOURCES, VECTOR_COLUMN
+from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TreatmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +35,18 @@ INDEXES = {
 }
 
 
+FACTORIES = {
+    "condition": ConditionFactory,
+    "symptom": SymptomFactory,
+    "treatment": TreatmentFactory,
+    "faq": FAQFactory,
+}
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL stored vectors and query plans"
+)
+
+
 def index_names(table):
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
@@ -41,17 +59,76 @@ def test_search_indexes_exist_on_postgresql_only(table):
     assert names == (INDEXES[table] if connection.vendor == "postgresql" else set())
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query plans")
+@pytest.mark.parametrize("source", SOURCES, ids=lambda source: source.kind)
+def test_stored_vector_column_exists_on_postgresql_only(source):
+    table = source.model._meta.db_table
+    with connection.cursor() as cursor:
+        columns = {
+            column.name for column in connection.introspection.get_table_description(cursor, table)
+        }
+    model_columns = {field.column for field in source.model._meta.concrete_fields}
+    assert VECTOR_COLUMN not in model_columns
+    if connection.vendor != "postgresql":
+        assert VECTOR_COLUMN not in columns
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT data_type, is_generated FROM information_schema.columns"
+            " WHERE table_name = %s AND column_name = %s",
+            [table, VECTOR_COLUMN],
+        )
+        assert cursor.fetchall() == [("tsvector", "ALWAYS")]
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            [f"search_{source.kind}_fts"],
+        )
+        [(definition,)] = cursor.fetchall()
+    assert definition.endswith(f"USING gin ({VECTOR_COLUMN})")
+
+
+@on_postgresql
+@pytest.mark.parametrize("source", SOURCES, ids=lambda source: source.kind)
+def test_stored_vector_is_the_weighted_vector_and_follows_every_save(source):
+    # The migration writes the vector's SQL; the SQLite fallback reads the weights from
+    # Source.weighted_fields(). This fails if the two drift apart.
+    item = FACTORIES[source.kind]()
+    expected = reduce(
+        operator.add,
+        (
+            SearchVector(*fields, weight=weight, config=CONFIG)
+            for weight, fields in source.weighted_fields()
+        ),
+    )
+
+    def agree():
+        queryset = source.model.objects.filter(pk=item.pk)
+        stored = queryset.annotate(stored=source.vector()).values_list("stored", flat=True).get()
+        built = queryset.annotate(built=expected).values_list("built", flat=True).get()
+        assert stored == built
+        return stored
+
+    before = agree()
+    setattr(item, source.title, "Zanzibar knee")
+    item.save()
+    assert agree() != before
+    assert "'zanzibar':1A" in agree()
+
+
+@on_postgresql
 @pytest.mark.parametrize("source", SOURCES, ids=lambda source: source.kind)
 def test_search_conditions_are_answered_from_the_indexes(source):
-    # The full-text index is used only if the query's tsvector expression is exactly the
-    # migration's; this fails if search/sources.py and the migration drift apart.
-    results = PostgresResults(Query.parse("menicus tear"))
-    queryset = source.model.objects.alias(document=source.vector()).filter(results.matches(source))
-    sql, params = queryset.query.sql_with_params()
+    # Each way to match (the stored vector, each name's trigrams) must use its GIN index: a
+    # whole-table scan would compute every name's trigram similarity, or worse.
+    items = source.model.objects.alias(document=source.vector())
+    plans = []
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    for name in INDEXES[source.model._meta.db_table]:
-        assert f"Bitmap Index Scan on {name}" in plan, plan
+        for condition in PostgresResults(Query.parse("menicus tear")).matches(source):
+            sql, params = items.filter(condition).order_by().query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    names = sorted(INDEXES[source.model._meta.db_table])
+    assert len(plans) == len(names)
+    for name in names:
+        assert sum(f"Bitmap Index Scan on {name}" in plan for plan in plans) == 1, plans
+    assert not any("to_tsvector" in plan for plan in plans), plans
