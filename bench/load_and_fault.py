@@ -33,6 +33,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from run import start_gunicorn
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PORT = 8766
@@ -126,25 +128,6 @@ def prepare(pg):
             [PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True
         )
     subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=True, capture_output=True)
-
-
-def start_gunicorn(env):
-    process = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "kneeinfo.wsgi"],
-        cwd=BASE_DIR,
-        env={**env, "BIND": f"127.0.0.1:{PORT}", "WEB_CONCURRENCY": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=10)
-            return process
-        except OSError:  # not listening yet, or still loading under load
-            time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise RuntimeError("gunicorn did not start")
 
 
 class Load:
@@ -303,7 +286,7 @@ def main():
     server = None
     try:
         prepare(pg)
-        server = start_gunicorn(site_env(pg.url))
+        server = start_gunicorn(site_env(pg.url), port=PORT)
         paths = public_paths()
         print(
             f"== 1. {args.seconds} s of load at {args.connections} connections on "

@@ -96,18 +96,19 @@ def fresh_database(engine, scale, pg_url):
     return url
 
 
-def start_gunicorn(env):
+def start_gunicorn(env, port=PORT):
+    """gunicorn with gunicorn.conf.py and 2 workers on `port`, once /healthz answers."""
     process = subprocess.Popen(
         [str(BASE_DIR / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "kneeinfo.wsgi"],
         cwd=BASE_DIR,
-        env={**env, "BIND": f"127.0.0.1:{PORT}", "WEB_CONCURRENCY": "2"},
+        env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=10)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
             return process
         except OSError:  # not listening yet, or still loading under load
             time.sleep(0.2)
