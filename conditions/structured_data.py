@@ -47,18 +47,17 @@ def _linked(request, items, schema_type):
     ]
 
 
-def condition_page(request, condition, trail):
-    """MedicalWebPage about a MedicalCondition, with the page's breadcrumbs."""
+def condition_page(request, condition, trail, *, symptoms, treatments, knee_areas):
+    """MedicalWebPage about a MedicalCondition, with the page's breadcrumbs and its lists."""
     about = {
         "@type": "MedicalCondition",
         "name": condition.name,
         "alternateName": condition.alternate_name_list,
         "description": condition.summary,
-        "signOrSymptom": _linked(request, condition.symptoms.all(), "MedicalSignOrSymptom"),
-        "possibleTreatment": _linked(request, condition.treatments.all(), "MedicalTherapy"),
+        "signOrSymptom": _linked(request, symptoms, "MedicalSignOrSymptom"),
+        "possibleTreatment": _linked(request, treatments, "MedicalTherapy"),
         "associatedAnatomy": [
-            {"@type": "AnatomicalStructure", "name": area.name}
-            for area in condition.knee_areas.all()
+            {"@type": "AnatomicalStructure", "name": area.name} for area in knee_areas
         ]
         or [{"@type": "AnatomicalStructure", "name": "Knee"}],
     }

@@ -5,7 +5,7 @@ at the public URL, under a "not public" banner, so they can preview before publi
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import Lower, Substr, Upper
 from django.http import Http404
 from django.shortcuts import redirect
@@ -15,16 +15,18 @@ from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from conditions import navigator, structured_data
-from conditions.models import Condition, Symptom, Tag, TagRedirect, Treatment
+from conditions.models import Condition, KneeArea, Symptom, Tag, TagRedirect, Treatment
 from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
 from kneeinfo.cache import generation_cached
+from kneeinfo.prepared import PreparedQuery
 
 POPULAR_TAG_COUNT = 20
 FAQ_TEASER_COUNT = 3
 HOME_CONDITION_LIMIT = 40
-# Every list is paginated so a page stays small and fast however much content there is.
-LIST_PAGE_SIZE = 100
+# Every list is paginated so a page stays small and fast however much content there is: fifty
+# entries is a long scroll on a phone already, and each costs ~20 µs of template rendering.
+LIST_PAGE_SIZE = 50
 SUBLIST_PAGE_SIZE = 50
 
 
@@ -73,16 +75,56 @@ def condition_body_html(condition):
 SIMILAR_COUNT = 5
 
 
-def conditions_sharing_tags(condition, exclude):
-    """Published conditions sharing the most visible tags with `condition`. One query."""
-    tag_ids = [tag.pk for tag in condition.tags.all() if not tag.is_hidden]
+def _tag_ids_of(condition_id):
+    """The visible tags of a condition, as a subquery."""
+    return Tag.objects.visible().filter(
+        tagged_items__content_type__app_label=Condition._meta.app_label,
+        tagged_items__content_type__model=Condition._meta.model_name,
+        tagged_items__object_id=condition_id,
+    )
+
+
+def _similar(condition_id):
+    """Published conditions sharing the most visible tags, curated related ones left out."""
+    curated = Condition.related.through.objects.filter(from_condition=condition_id)
     return (
         published_conditions()
-        .filter(tags__in=tag_ids)
-        .exclude(pk__in=[condition.pk, *exclude])
+        .filter(tags__in=_tag_ids_of(condition_id).values("pk"))
+        .exclude(pk=condition_id)
+        .exclude(pk__in=curated.values("to_condition"))
         .annotate(shared_tags=Count("tags", distinct=True))
         .order_by("-shared_tags", Lower("name"))[:SIMILAR_COUNT]
     )
+
+
+# What a condition page lists, each one prepared query (kneeinfo/prepared.py) by condition id.
+CONDITION_LISTS = {
+    "symptoms": PreparedQuery(
+        Symptom,
+        ["id", "name", "slug"],
+        lambda pk: Symptom.objects.published().filter(conditions=pk),
+    ),
+    "treatments": PreparedQuery(
+        Treatment,
+        ["id", "name", "slug", "kind"],
+        lambda pk: Treatment.objects.published().filter(conditions=pk),
+    ),
+    "related": PreparedQuery(
+        Condition,
+        ["id", "name", "slug", "summary"],
+        lambda pk: published_conditions().filter(related=pk),
+    ),
+    "similar": PreparedQuery(Condition, ["id", "name", "slug", "summary"], _similar),
+    "faqs": PreparedQuery(
+        FAQ,
+        ["id", "question", "slug", "answer"],
+        lambda pk: FAQ.objects.published().filter(conditions=pk),
+    ),
+    "knee_areas": PreparedQuery(
+        KneeArea, ["id", "name", "slug"], lambda pk: KneeArea.objects.filter(conditions=pk)
+    ),
+    "tags": PreparedQuery(Tag, ["id", "name", "slug", "is_hidden"], _tag_ids_of),
+}
 
 
 class PreviewMixin:
@@ -162,14 +204,24 @@ class ConditionListView(BreadcrumbMixin, ListView):
         return letter if len(letter) == 1 else ""
 
     def get_context_data(self, **kwargs):
-        initials = (
+        return super().get_context_data(letters=condition_initials(), letter=self.letter, **kwargs)
+
+
+def condition_initials():
+    """The first letters of published conditions' names, for the A–Z letter links.
+
+    Reading them means reading every name, so they are kept until content changes.
+    """
+    return generation_cached(
+        "condition-initials",
+        lambda: list(
             Condition.objects.published()
             .annotate(initial=Upper(Substr("name", 1, 1)))
             .values_list("initial", flat=True)
             .distinct()
             .order_by("initial")
-        )
-        return super().get_context_data(letters=list(initials), letter=self.letter, **kwargs)
+        ),
+    )
 
 
 class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
@@ -177,31 +229,22 @@ class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         condition = self.object
-        related = list(condition.related.all())
+        lists = {name: query(condition.pk) for name, query in CONDITION_LISTS.items()}
         context = super().get_context_data(
-            related=related,
-            similar=conditions_sharing_tags(condition, exclude=[c.pk for c in related]),
-            body_html=condition_body_html(condition),
-            **kwargs,
+            body_html=condition_body_html(condition), **lists, **kwargs
         )
         context["structured_data"] = structured_data.condition_page(
-            self.request, condition, context["breadcrumbs"]
+            self.request,
+            condition,
+            context["breadcrumbs"],
+            symptoms=lists["symptoms"],
+            treatments=lists["treatments"],
+            knee_areas=lists["knee_areas"],
         )
         return context
 
     def get_queryset(self):
-        return (
-            self.content(Condition)
-            .prefetch_related(
-                Prefetch("symptoms", Symptom.objects.published().only("name", "slug")),
-                Prefetch("treatments", Treatment.objects.published().only("name", "slug", "kind")),
-                Prefetch("related", published_conditions()),
-                Prefetch("faqs", FAQ.objects.published()),
-                "knee_areas",
-                "tags",
-            )
-            .select_related("reviewed_by__clinician_profile")
-        )
+        return self.content(Condition).select_related("reviewed_by__clinician_profile")
 
 
 class SymptomListView(BreadcrumbMixin, ListView):
@@ -276,6 +319,29 @@ class TagListView(BreadcrumbMixin, ListView):
         return context
 
 
+# What a topic page lists, each a prepared query (kneeinfo/prepared.py) by tag id.
+TAG_SECTIONS = {
+    "conditions": PreparedQuery(
+        Condition,
+        ["id", "name", "slug", "summary"],
+        lambda pk: published_conditions().filter(tags=pk),
+    ),
+    "symptoms": PreparedQuery(
+        Symptom,
+        ["id", "name", "slug"],
+        lambda pk: Symptom.objects.published().filter(tags=pk).order_by(Lower("name")),
+    ),
+    "treatments": PreparedQuery(
+        Treatment,
+        ["id", "name", "slug"],
+        lambda pk: Treatment.objects.published().filter(tags=pk).order_by(Lower("name")),
+    ),
+    "faqs": PreparedQuery(
+        FAQ, ["id", "question", "slug"], lambda pk: FAQ.objects.published().filter(tags=pk)
+    ),
+}
+
+
 class TagDetailView(BreadcrumbMixin, DetailView):
     section = ("Topics", "conditions:tag_list")
     context_object_name = "tag"
@@ -296,21 +362,20 @@ class TagDetailView(BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         """Every published item with the tag, each kind a page at a time (one page number)."""
-        tag = self.object
-        by_name = Lower("name")
-        sections = {
-            "conditions": published_conditions().filter(tags=tag),
-            "symptoms": Symptom.objects.published().filter(tags=tag).order_by(by_name),
-            "treatments": Treatment.objects.published().filter(tags=tag).order_by(by_name),
-            "faqs": FAQ.objects.published().filter(tags=tag),
+        paginators = {
+            name: Paginator(query.bind(self.object.pk), SUBLIST_PAGE_SIZE)
+            for name, query in TAG_SECTIONS.items()
         }
-        paginators = {name: Paginator(items, SUBLIST_PAGE_SIZE) for name, items in sections.items()}
         longest = max(paginators.values(), key=lambda paginator: paginator.num_pages)
         page_obj = longest.get_page(self.request.GET.get("page"))
-        pages = {
-            name: paginator.page(page_obj.number) if page_obj.number <= paginator.num_pages else []
-            for name, paginator in paginators.items()
-        }
+        pages = {}
+        for name, paginator in paginators.items():
+            if paginator is longest:
+                pages[name] = page_obj  # its rows are read already
+            elif page_obj.number <= paginator.num_pages:
+                pages[name] = paginator.page(page_obj.number)
+            else:
+                pages[name] = []
         return super().get_context_data(**pages, page_obj=page_obj, **kwargs)
 
 

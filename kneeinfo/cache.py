@@ -1,9 +1,11 @@
 """Whole-page cache for anonymous visitors that is never stale, and HTTP caching headers.
 
 Every stored page carries the content *generation* it was rendered at. The generation is one
-counter in the shared cache (Redis in production), bumped whenever any content changes: a save,
-delete, publish, tag or relation change, anywhere, on any app server. A stored page is served
-only while its generation is current, so the request after a change is rendered afresh.
+counter, bumped whenever any content changes: a save, delete, publish, tag or relation change,
+anywhere, on any app server. A stored page is served only while its generation is current, so
+the request after a change is rendered afresh. The counter lives in the shared cache (Redis in
+production); with a cache private to each process (local memory) it lives in the database
+(`ContentGeneration`), read at most once per request.
 
 A hit costs one cache round trip (the counter and the page are fetched together) and no
 database query: the middleware answers before sessions, authentication or views run.
@@ -12,12 +14,15 @@ database query: the middleware answers before sessions, authentication or views 
 import hashlib
 import logging
 import time
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import (
@@ -27,6 +32,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+from kneeinfo.models import ContentGeneration
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "kneeinfo:content-generation"
@@ -35,6 +42,17 @@ PAGE_KEY_PREFIX = "kneeinfo:page:"
 CONTENT_APPS = ("conditions", "faq", "taggit")
 # Cookies that mean the visitor may see something personal: they always get a fresh page.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# Cache backends whose entries only the process that stored them can see.
+PRIVATE_CACHE_BACKENDS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+# The database generation read during the current request ({} until read; None outside one).
+_request_generation = ContextVar("request_generation", default=None)
+
+
+def cache_is_shared():
+    return settings.CACHES["default"]["BACKEND"] not in PRIVATE_CACHE_BACKENDS
 
 
 def _new_generation():
@@ -43,7 +61,9 @@ def _new_generation():
 
 
 def current_generation():
-    """Return the content generation, starting one if the cache has none. One cache call."""
+    """Return the content generation: one cache call, or one small query per request."""
+    if not cache_is_shared():
+        return _database_generation()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
@@ -64,8 +84,39 @@ def generation_cached(name, build, timeout=3600):
         return build()
 
 
-def bump_generation():
-    """Make every stored page unused from the next request on."""
+def _database_generation():
+    memo = _request_generation.get()
+    if memo:
+        return memo["value"]
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        # Raw SQL: this runs on nearly every request, and building it with the ORM costs ten times
+        # the query itself.
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    value = row[0] if row else 0
+    if memo is not None:
+        memo["value"] = value
+    return value
+
+
+def _bump_database_generation():
+    # Never below the clock: a database restored from a backup must not count through values
+    # that processes have already cached pages under.
+    fresh = _new_generation()
+    # In a savepoint: should the bump fail, the edit itself must still be saved.
+    with transaction.atomic():
+        bumped = ContentGeneration.objects.filter(pk=1).update(
+            value=Greatest(F("value") + 1, Value(fresh))
+        )
+        if not bumped:
+            ContentGeneration.objects.get_or_create(pk=1, defaults={"value": fresh})
+    memo = _request_generation.get()
+    if memo:
+        memo.clear()
+
+
+def _bump_cached_generation():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -80,10 +131,13 @@ def content_changed(**kwargs):
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a login changes no page
     try:
+        if not cache_is_shared():
+            _bump_database_generation()  # committed, or rolled back, with the change itself
+            return
         # Now, so the rest of this transaction's requests (and tests) see the change; and again
         # after commit, because a request between the two may have cached the old rows.
-        bump_generation()
-        transaction.on_commit(bump_generation, robust=True)
+        _bump_cached_generation()
+        transaction.on_commit(_bump_cached_generation, robust=True)
     except Exception:
         # Editing must go on without Redis; stored pages then age out after PAGE_CACHE_TIMEOUT.
         logger.exception("Could not mark cached pages as stale")
@@ -123,6 +177,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_generation.set({})
+        try:
+            return self.respond(request)
+        finally:
+            _request_generation.reset(token)
+
+    def respond(self, request):
         if not self.is_public_request(request):
             response = self.get_response(request)
             if self.is_personal(request) and not response.has_header("Cache-Control"):

@@ -37,7 +37,6 @@ from django.db.models import F, FloatField, Q, TextField, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Collate, Greatest, Lower, Round
 
-from conditions.models import Status
 from kneeinfo.cache import current_generation
 from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
 from search.snippets import Marker, markdown_text
@@ -317,32 +316,16 @@ _memory = (None, None)
 
 
 def content_version():
-    """A value that changes whenever searchable content does. One query and one cache read.
+    """A value that changes whenever searchable content does: the content generation.
 
-    The content generation (kneeinfo/cache.py) changes on every save, delete or bulk write that
-    signals it; the row counts, published counts and latest `updated_at` of each table also
-    catch changes made by other processes when the cache is private to this one.
+    The generation (kneeinfo/cache.py) moves on every save, delete or bulk write, in every
+    process, whether it is kept in Redis or, with a private cache, in the database.
     """
-    quote = connection.ops.quote_name
-    selects, params = [], []
-    for source in SOURCES:
-        meta = source.model._meta
-        status = quote(meta.get_field("status").column)
-        updated = quote(meta.get_field("updated_at").column)
-        selects.append(
-            f"SELECT COUNT(*), SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END), MAX({updated}) "
-            f"FROM {quote(meta.db_table)}"
-        )
-        params.append(Status.PUBLISHED)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        tables = tuple(tuple(row) for row in cursor.fetchall())
     try:
-        generation = current_generation()
+        return current_generation()
     except Exception:
-        logger.exception("Content generation unavailable: relying on the database alone")
-        generation = None
-    return generation, tables
+        logger.exception("Content generation unavailable: rebuilding the search index")
+        return object()  # equal to no earlier version, so the index is rebuilt
 
 
 def memory_index():

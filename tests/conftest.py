@@ -20,6 +20,18 @@ def _staff_user(django_user_model, username, group_name):
     return user
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache.
+
+    A test's rows are rolled back, and with them the content generation kneeinfo/cache.py keys
+    cached values on: the next test could otherwise be served what the last one cached.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def clinician(db, django_user_model):
     """A member of the Clinician group with a professional registration number."""

@@ -1,0 +1,107 @@
+"""Querysets compiled to SQL once per process, then run with a new value on each request.
+
+Building and compiling even a small query costs the ORM about 0.2 ms of Python: ten times what
+SQLite or PostgreSQL need to answer it from an index. The busiest pages run the same queries on
+every request with only an id changing, so each is compiled once, with a stand-in for the id,
+and afterwards only executed. Rows come back as model instances holding the selected fields,
+like `.only()` gives.
+"""
+
+from django.db import connections
+
+# Stand in for the caller's value and for a page's bounds while compiling; no real id, slug,
+# offset or page size equals them.
+PLACEHOLDER = -727_272_727
+OFFSET_PLACEHOLDER, LIMIT_PLACEHOLDER = 727_272_001, 727_272_002
+
+
+class PreparedQuery:
+    """`build(value)` returns the queryset for `value`; calling the prepared query runs it.
+
+    Select only fields whose database value is already the Python value (text, numbers): rows
+    skip Django's per-field conversion.
+    """
+
+    def __init__(self, model, fields, build):
+        self.model = model
+        order = {field.attname: i for i, field in enumerate(model._meta.concrete_fields)}
+        # Model.from_db takes the values in the model's field order.
+        self.fields = sorted(fields, key=order.__getitem__)
+        self.build = build
+        self.compiled = {}
+
+    def __call__(self, value, using="default"):
+        return self.rows(value, using=using)
+
+    def rows(self, value, start=None, stop=None, using="default"):
+        """The instances for `value`, or the slice [start:stop] of them."""
+        if start is None and stop is None:
+            sql, params = self.sql("all", value, using)
+        else:
+            sql, params = self.sql("page", value, using)
+            params += [stop - start, start]  # LIMIT, OFFSET: the compiled SQL ends with them
+        return [
+            self.model.from_db(using, self.fields, row) for row in self.fetch(sql, params, using)
+        ]
+
+    def count(self, value, using="default"):
+        sql, params = self.sql("count", value, using)
+        return self.fetch(sql, params, using)[0][0]
+
+    def bind(self, value):
+        """The rows for `value` as a countable, sliceable list, for Django's Paginator."""
+        return BoundQuery(self, value)
+
+    def sql(self, form, value, using):
+        if (form, using) not in self.compiled:
+            self.compiled[form, using] = self.compile(form, using)
+        sql, params, slots = self.compiled[form, using]
+        params = params.copy()
+        for slot in slots:
+            params[slot] = value
+        return sql, params
+
+    def compile(self, form, using):
+        queryset = self.build(PLACEHOLDER).using(using).values_list(*self.fields)
+        if form == "count":
+            queryset = queryset.order_by()
+        elif form == "page":
+            queryset = queryset[OFFSET_PLACEHOLDER : OFFSET_PLACEHOLDER + LIMIT_PLACEHOLDER]
+        sql, params = queryset.query.get_compiler(using).as_sql()
+        if form == "page":
+            # Both databases' compilers write LIMIT and OFFSET into the SQL text, last.
+            bounds = f" LIMIT {LIMIT_PLACEHOLDER} OFFSET {OFFSET_PLACEHOLDER}"
+            if not sql.endswith(bounds):
+                raise ValueError(f"unexpected page SQL for {self.model.__name__}: {sql[-80:]}")
+            sql = sql.removesuffix(bounds) + " LIMIT %s OFFSET %s"
+        elif form == "count":
+            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
+        slots = [i for i, param in enumerate(params) if param == PLACEHOLDER]
+        if not slots:
+            raise ValueError(f"{self.model.__name__} query does not use the value it is given")
+        return sql, list(params), slots
+
+    @staticmethod
+    def fetch(sql, params, using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
+class BoundQuery:
+    """A prepared query's rows for one value: count() and slices, as Paginator asks for them."""
+
+    def __init__(self, query, value):
+        self.query = query
+        self.value = value
+
+    def count(self):
+        return self.query.count(self.value)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("only [start:stop] slices of a prepared query can be read")
+        return self.query.rows(self.value, index.start or 0, index.stop)

@@ -1,0 +1,91 @@
+"""Prepared queries (kneeinfo/prepared.py) return what the querysets they were built from return."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db.models.functions import Lower
+
+from conditions.models import Condition, Status, Symptom
+from kneeinfo.prepared import PreparedQuery
+from tests.factories import ConditionFactory, SymptomFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def with_symptom(pk):
+    return Condition.objects.published().filter(symptoms=pk).order_by(Lower("name"), "pk")
+
+
+def names(items):
+    return [item.name for item in items]
+
+
+@pytest.fixture
+def symptoms():
+    pain, swelling = SymptomFactory(name="Pain"), SymptomFactory(name="Swelling")
+    for i in range(7):
+        ConditionFactory(name=f"condition {i:02d}", symptoms=[pain, swelling] if i % 2 else [pain])
+    ConditionFactory(name="draft", symptoms=[pain], status=Status.DRAFT)
+    return pain, swelling
+
+
+def test_rows_are_the_querysets_for_each_value_from_one_compiled_query(symptoms):
+    query = PreparedQuery(Condition, ["name", "id", "slug"], with_symptom)
+
+    for symptom in [*symptoms, *symptoms]:
+        rows = query(symptom.pk)
+        assert names(rows) == names(with_symptom(symptom.pk))
+        assert [row.slug for row in rows] == [c.slug for c in with_symptom(symptom.pk)]
+    assert list(query.compiled) == [("all", "default")]
+
+
+def test_rows_are_model_instances_with_the_selected_fields_only(
+    symptoms, django_assert_num_queries
+):
+    query = PreparedQuery(Condition, ["id", "name", "slug"], with_symptom)
+
+    with django_assert_num_queries(1):
+        first = query(symptoms[0].pk)[0]
+        url = first.get_absolute_url()
+
+    assert isinstance(first, Condition)
+    assert url == f"/conditions/{first.slug}/"
+    assert first.get_deferred_fields() >= {"summary", "body"}
+
+
+def test_count_and_slices_page_like_the_queryset(symptoms):
+    pain = symptoms[0]
+    query = PreparedQuery(Condition, ["id", "name"], with_symptom)
+    bound = query.bind(pain.pk)
+
+    assert bound.count() == len(bound) == with_symptom(pain.pk).count() == 7
+    assert names(bound[2:5]) == names(with_symptom(pain.pk)[2:5])
+    prepared_pages = Paginator(bound, 3)
+    queryset_pages = Paginator(with_symptom(pain.pk), 3)
+    assert prepared_pages.num_pages == queryset_pages.num_pages == 3
+    for number in (1, 2, 3):
+        assert names(prepared_pages.page(number)) == names(queryset_pages.page(number))
+
+
+def test_a_value_with_no_rows_counts_zero_and_pages_empty(db):
+    query = PreparedQuery(Symptom, ["id", "name"], lambda pk: Symptom.objects.filter(tags=pk))
+    tag = TagFactory()
+
+    assert query(tag.pk) == []
+    assert query.count(tag.pk) == 0
+    assert list(Paginator(query.bind(tag.pk), 10).page(1)) == []
+
+
+def test_a_query_that_ignores_its_value_is_refused(db):
+    query = PreparedQuery(Symptom, ["id"], lambda pk: Symptom.objects.published())
+
+    with pytest.raises(ValueError, match="does not use the value"):
+        query(1)
+
+
+def test_only_plain_slices_can_be_read(db):
+    bound = PreparedQuery(Symptom, ["id"], lambda pk: Symptom.objects.filter(pk=pk)).bind(1)
+
+    with pytest.raises(TypeError):
+        bound[0]
+    with pytest.raises(TypeError):
+        bound[0:4:2]
