@@ -20,6 +20,7 @@ one fetches a page. Elsewhere the same sums run over an in-memory index built wi
 search/analysis.py, which reproduces PostgreSQL's stemming, stop words and trigram similarity.
 """
 
+import heapq
 import logging
 import operator
 from array import array
@@ -227,28 +228,31 @@ class MemoryResults(Results):
     """The same search over an in-memory index of published content (SQLite and the like)."""
 
     @cached_property
-    def ranked(self):
-        return memory_index().search(self.query) if self.query else []
+    def ranking(self):
+        return memory_index().search(self.query)
 
     def _get_count(self):
-        return len(self.ranked)
+        return len(self.ranking)
 
     def _get_hits(self, index):
-        return self.ranked[index]
+        return self.ranking[index]
 
 
 class MemoryIndex:
-    """Published items with, per word, what it adds to ts_rank, and their names' trigrams."""
+    """Published items with, per word, what it adds to ts_rank, and their names' trigrams.
+
+    Items are numbered in the order that lists equal scores, so an item's number breaks ties.
+    """
 
     def __init__(self, rows):
-        self.rows = rows
-        self.sort_keys = []
+        self.rows = sorted(
+            rows, key=lambda row: (row["r_order"], row["r_title"].lower(), row["r_pk"])
+        )
         self.names = []
         # Compact arrays: a 10,000-condition catalogue has about a million (word, item) pairs.
         postings = defaultdict(lambda: (array("I"), array("d")))
         trigram_items = defaultdict(lambda: array("I"))
-        for item, row in enumerate(rows):
-            self.sort_keys.append((row["r_order"], row["r_title"].lower(), row["r_pk"]))
+        for item, row in enumerate(self.rows):
             for word, contribution in self._contributions(row).items():
                 items, contributions = postings[word]
                 items.append(item)
@@ -282,33 +286,91 @@ class MemoryIndex:
         }
 
     def search(self, query):
-        """Score every candidate as PostgresResults does; return Hits, best first."""
-        ranks = defaultdict(float)
+        """Every match for `query`, ranked as PostgresResults ranks them."""
+        return Ranking(self, query)
+
+
+class Ranking:
+    """The matches for one query: counted at once, scored and ordered only as far as is read.
+
+    An item's name similarity (pure Python, tens of microseconds) is the costly part of its
+    score, and a common word matches thousands of items. So each match waits in a heap under a
+    cheap upper bound of its score, and only an item that reaches the top of the heap gets its
+    exact score: the first N results cost about N exact scores, however many items match.
+    """
+
+    def __init__(self, index, query):
+        self.index = index
+        self.wanted = trigram_set(query.trigram_text)
+        self.ranks = self._ranks(index, query)
+        self.terms = len(query.lexemes)
+        self.shared = Counter()
+        for piece in self.wanted:
+            self.shared.update(index.trigram_items.get(piece, ()))
+        need = len(self.wanted)
+        # Entries are (-score, item, exact), so the heap gives the best first, equal scores in
+        # the items' order. A name can be no more similar than the share of the query's trigrams
+        # it has, which bounds the score of an item not yet scored exactly.
+        self.heap = [
+            (-self._score(self.shared[item] / need, rank), item, False)
+            for item, rank in self.ranks.items()
+        ]
+        # An item whose text has none of the query's words matches if a name is similar enough.
+        for item, shared in self.shared.items():
+            if shared >= NAME_THRESHOLD * need and item not in self.ranks:
+                similarity = self._similarity(item)
+                if similarity >= NAME_THRESHOLD:
+                    self.heap.append((-self._score(similarity, 0.0), item, True))
+        heapq.heapify(self.heap)
+        self.count = len(self.heap)
+        self.ranked = []
+
+    @staticmethod
+    def _ranks(index, query):
+        """Item -> summed ts_rank contributions of the query's words, added in query order."""
+        ranks = {}
         for word in query.lexemes:
-            items, contributions = self.postings.get(word, ((), ()))
-            for item, contribution in zip(items, contributions, strict=True):
-                ranks[item] += contribution
-        wanted = trigram_set(query.trigram_text)
-        shared = Counter()
-        for piece in wanted:
-            shared.update(self.trigram_items.get(piece, ()))
-        # A name can be no more similar than the share of the query's trigrams it has.
-        candidates = set(ranks) | {
-            item for item, count in shared.items() if count >= NAME_THRESHOLD * len(wanted)
-        }
-        scores = {}
-        for item in candidates:
-            similarity = 0.0
-            if shared[item]:
-                similarity = max(
-                    strict_word_similarity("", "", wanted, name) for name in self.names[item]
-                )
-            if item not in ranks and similarity < NAME_THRESHOLD:
+            items, contributions = index.postings.get(word, ((), ()))
+            if not ranks:
+                ranks = dict(zip(items, contributions, strict=True))
                 continue
-            rank = ranks.get(item, 0.0) / len(query.lexemes)
-            scores[item] = round(NAME_WEIGHT * similarity + rank, SCORE_PLACES)
-        ordered = sorted(scores, key=lambda item: (-scores[item], self.sort_keys[item]))
-        return [_hit(self.rows[item], scores[item]) for item in ordered]
+            for item, contribution in zip(items, contributions, strict=True):
+                ranks[item] = ranks.get(item, 0.0) + contribution
+        return ranks
+
+    def _score(self, similarity, rank):
+        """PostgreSQL's score, from a name similarity and summed rank contributions."""
+        return round(NAME_WEIGHT * similarity + rank / self.terms, SCORE_PLACES)
+
+    def _similarity(self, item):
+        if not self.shared[item]:
+            return 0.0
+        return max(
+            strict_word_similarity("", "", self.wanted, name) for name in self.index.names[item]
+        )
+
+    def _rank_to(self, stop):
+        """Move items from the heap to `ranked` until it holds the first `stop` results."""
+        heap, ranked = self.heap, self.ranked
+        while heap and len(ranked) < stop:
+            bound, item, exact = heap[0]
+            if exact:
+                # Nothing left in the heap can score higher, or as high and list earlier.
+                heapq.heappop(heap)
+                ranked.append(_hit(self.index.rows[item], -bound))
+                continue
+            score = self._score(self._similarity(item), self.ranks[item])
+            heapq.heapreplace(heap, (-score, item, True))
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        self._rank_to(self.count if index.stop is None else index.stop)
+        return self.ranked[index]
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 # (content version, index) of this process; replaced whole, so threads never see a mix.

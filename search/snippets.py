@@ -1,6 +1,7 @@
 """Show why an item matched: its text, escaped, with the words searched for inside <mark>."""
 
 import html
+from bisect import bisect_left
 from functools import lru_cache
 
 from django.utils.html import escape, strip_tags
@@ -49,12 +50,26 @@ def is_near_miss(word, typed):
     return edit_distance(word, typed, limit) <= limit
 
 
+@lru_cache(maxsize=1024)
+def _words(text):
+    """A text's words, analysed once however many searches show it.
+
+    (spans of its first MAX_TEXT_WORDS words, lexemes of all its words, and for each distinct
+    word the positions in those spans where it occurs.)
+    """
+    spans = word_spans(text)
+    positions = {}
+    for i, (_, _, word) in enumerate(spans[:MAX_TEXT_WORDS]):
+        positions.setdefault(word, []).append(i)
+    return spans[:MAX_TEXT_WORDS], frozenset(lexeme(word) for _, _, word in spans), positions
+
+
 class Marker:
     """Decides which words of an item's text to mark for one query."""
 
     def __init__(self, query, texts):
         self.lexemes = set(query.lexemes)
-        present = {lexeme(word) for text in texts for _, _, word in word_spans(text)}
+        present = frozenset().union(*(_words(text)[1] for text in texts))
         # Typed words the item does not contain as such were probably misspelt: mark near misses.
         self.misspelt = [
             term for term, lex in zip(query.terms, query.lexemes, strict=True) if lex not in present
@@ -69,36 +84,37 @@ class Marker:
         return self._decided[word]
 
     def spans(self, text):
-        return [
-            (start, end, self.marks(word)) for start, end, word in word_spans(text)[:MAX_TEXT_WORDS]
-        ]
+        return [(start, end, self.marks(word)) for start, end, word in _words(text)[0]]
 
     def highlight(self, text):
         """All of `text`, escaped, with the matched words marked."""
         return _render(text, self.spans(text), 0, len(text))
 
     def has_match(self, text):
-        return any(marked for _, _, marked in self.spans(text))
+        return any(self.marks(word) for word in _words(text)[2])
 
     def snippet(self, text, words=SNIPPET_WORDS):
         """About `words` words of `text` around its best cluster of matches, escaped and marked."""
-        spans = self.spans(text)
+        spans, _, positions = _words(text)
         if not spans:
             return mark_safe("")
         start = 0
-        marked = [i for i, span in enumerate(spans) if span[2]]
+        # Only the distinct words are judged: a long text repeats most of its words many times.
+        marked = sorted(i for word, at in positions.items() if self.marks(word) for i in at)
         if marked:
             # The window holding the most marked words wins; the earliest among equals.
+            reach = words - LEAD_WORDS
             best = max(
-                marked,
-                key=lambda i: (sum(1 for j in marked if i <= j < i + words - LEAD_WORDS), -i),
-            )
+                enumerate(marked),
+                key=lambda pair: (bisect_left(marked, pair[1] + reach) - pair[0], -pair[1]),
+            )[1]
             start = max(0, min(best - LEAD_WORDS, len(spans) - words))
         end = min(len(spans), start + words)
         begin_at = 0 if start == 0 else spans[start][0]
         reaches_end = end == len(spans) and len(spans) < MAX_TEXT_WORDS
         end_at = len(text) if reaches_end else spans[end - 1][1]
-        body = _render(text, spans[start:end], begin_at, end_at)
+        window = [(first, last, self.marks(word)) for first, last, word in spans[start:end]]
+        body = _render(text, window, begin_at, end_at)
         before = "" if begin_at == 0 else "… "
         after = "" if end_at == len(text) else " …"
         return mark_safe(f"{before}{body}{after}")
