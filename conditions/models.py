@@ -298,6 +298,11 @@ class Symptom(NamedContent):
 
     class Meta(NamedContent.Meta):
         permissions = editorial_permissions("symptom", "symptoms")
+        indexes = [
+            # The symptom checker lists the few symptoms offered there on every visit; without
+            # this it reads every published symptom's row to find them.
+            models.Index(fields=["in_navigator", "status"], name="symptom_navigator_idx"),
+        ]
 
     def get_absolute_url(self):
         return slug_url("conditions:symptom_detail", self.slug)

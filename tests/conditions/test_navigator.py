@@ -1,11 +1,15 @@
 """The symptom checker: ranking, red flags, the knee diagram, bad input, query counts."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import escape
 
+from conditions import navigator
 from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom
 from conditions.services import SEED_ARTICLE
 from tests.factories import ConditionFactory, SymptomFactory
@@ -41,6 +45,37 @@ def test_locking_after_an_injury_ranks_meniscus_tear_first(client, seed):
     assert names[0] == "Meniscus Tear"
     first_card = page.split('class="card-list ranked"', 1)[1].split("</li>", 1)[0]
     assert "Matches: Locking or catching · Swelling" in first_card
+
+
+def test_matches_are_listed_in_checklist_order_whatever_order_they_were_ticked(client, seed):
+    page = client.get(URL, {"symptom": ["swelling", "locking-or-catching"], "onset": "injury"}).text
+    first_card = page.split('class="card-list ranked"', 1)[1].split("</li>", 1)[0]
+    assert "Matches: Locking or catching · Swelling" in first_card
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"symptom": ["swelling", "calf-pain"], "onset": "injury", "area": "back"},
+        {"symptom": "no-such-symptom", "onset": "yesterday", "area": "elbow"},
+    ],
+)
+def test_inputs_are_drawn_as_djangos_widgets_draw_them(client, seed, query):
+    # The template draws the inputs itself (the widget renderer was most of the page's time);
+    # ids, labels, checked state and aria-invalid must stay exactly what Django would write.
+    page = client.get(URL, query).text
+    form = navigator.SymptomCheckerForm(
+        QueryDict(urlencode(query, doseq=True)) if query else None,
+        symptoms=navigator.navigator_symptoms(),
+        areas=navigator.knee_areas(),
+    )
+    form.is_valid()
+    for name in ("symptom", "onset"):
+        for choice in form[name]:
+            label = escape(choice.choice_label)
+            assert f'{choice.tag()} <label for="{choice.id_for_label}">{label}</label>' in page
+    assert str(form["area"]) in page
 
 
 def test_gradual_jumping_pain_ranks_jumpers_knee_first(client, seed):
@@ -90,6 +125,23 @@ def test_knee_diagram_regions_link_to_the_conditions_placed_there(client, seed):
     assert {"Baker’s Cyst", "Posterior Cruciate Ligament Injury"} <= set(back)
 
 
+def test_knee_areas_are_listed_in_their_set_order(client, seed):
+    KneeArea.objects.filter(slug="outer").update(order=0)
+    page = client.get(URL).text
+    area_list = page.split('class="area-list"', 1)[1].split("</ul>", 1)[0]
+    slugs = re.findall(r'href="\?area=([a-z]+)"', area_list)
+    assert slugs == ["outer", "back", "front", "inner"]
+
+
+def test_knee_area_counts_only_published_conditions(client):
+    ConditionFactory(knee_areas=["back"])
+    ConditionFactory(knee_areas=["back"], status=Status.DRAFT)
+    ConditionFactory(knee_areas=["back"], status=Status.UNPUBLISHED)
+    page = client.get(URL).text
+    assert 'aria-label="Back of the knee: 1 condition"' in page
+    assert 'aria-label="Front of the knee: 0 conditions"' in page
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -130,11 +182,22 @@ def test_query_count_does_not_grow_with_conditions(client, django_assert_num_que
     for _ in range(count):
         ConditionFactory(symptoms=[swelling], knee_areas=["back"])
     RedFlagRule.objects.create(name="Rule", advice="Go now").symptoms.add(swelling)
-    # 1 knee areas with condition counts, 2 symptoms offered, 3 red-flag rules, 4 their
-    # symptoms, 5 ranked conditions, 6 their matched symptoms.
-    with django_assert_num_queries(6):
+    # 1 knee areas with condition counts, 2 symptoms offered, 3 red-flag rules that fire,
+    # 4 ranked conditions with the chosen symptoms each has.
+    with django_assert_num_queries(4):
         response = client.get(URL, {"symptom": "swelling", "area": "back"})
     assert len(result_names(response.text)) == min(count, 20)
+    assert "Get help first" in response.text
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_empty_page_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for _ in range(count):
+        ConditionFactory(symptoms=[SymptomFactory()], knee_areas=["back"])
+    # 1 knee areas with condition counts, 2 symptoms offered.
+    with django_assert_num_queries(2):
+        response = client.get(URL)
+    assert f'aria-label="Back of the knee: {count} condition' in response.text
 
 
 def test_admin_warns_when_a_red_flag_symptom_has_no_callout(clinician_client, seed):
