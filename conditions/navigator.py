@@ -13,6 +13,7 @@ from django import forms
 from django.db import connection
 
 from conditions.models import Condition, RedFlagRule, Status, slug_url
+from kneeinfo.cache import generation_cached
 
 RESULT_LIMIT = 20
 
@@ -127,7 +128,15 @@ UNPUBLISHED = [status for status in Status.values if status != Status.PUBLISHED]
 
 
 def knee_areas():
-    """Every knee area with `condition_count`, its number of published conditions. One query.
+    """Every knee area with `condition_count`, its number of published conditions.
+
+    Counting reads every area's links, so the answer is kept until content changes.
+    """
+    return generation_cached("knee-areas", count_knee_areas)
+
+
+def count_knee_areas():
+    """Every knee area with its number of published conditions. One query.
 
     Counts all of an area's links and subtracts those to conditions that are not published.
     Checking the status of the few unpublished conditions is cheap; checking every linked
