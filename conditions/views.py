@@ -75,8 +75,8 @@ def condition_body_html(condition):
 SIMILAR_COUNT = 5
 
 
-def _tag_ids_of(condition_id):
-    """The visible tags of a condition, as a subquery."""
+def _visible_tags_of(condition_id):
+    """The visible tags of a condition, A–Z."""
     return Tag.objects.visible().filter(
         tagged_items__content_type__app_label=Condition._meta.app_label,
         tagged_items__content_type__model=Condition._meta.model_name,
@@ -89,7 +89,7 @@ def _similar(condition_id):
     curated = Condition.related.through.objects.filter(from_condition=condition_id)
     return (
         published_conditions()
-        .filter(tags__in=_tag_ids_of(condition_id).values("pk"))
+        .filter(tags__in=_visible_tags_of(condition_id).values("pk"))
         .exclude(pk=condition_id)
         .exclude(pk__in=curated.values("to_condition"))
         .annotate(shared_tags=Count("tags", distinct=True))
@@ -123,7 +123,7 @@ CONDITION_LISTS = {
     "knee_areas": PreparedQuery(
         KneeArea, ["id", "name", "slug"], lambda pk: KneeArea.objects.filter(conditions=pk)
     ),
-    "tags": PreparedQuery(Tag, ["id", "name", "slug", "is_hidden"], _tag_ids_of),
+    "tags": PreparedQuery(Tag, ["id", "name", "slug", "is_hidden"], _visible_tags_of),
 }
 
 
