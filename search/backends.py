@@ -16,8 +16,10 @@ similar enough (the %>> operator's threshold, 0.5). Equal scores list conditions
 symptoms, treatments and questions, each A–Z.
 
 On PostgreSQL that is SQL over four GIN-indexed tables (search/migrations): one query counts,
-one fetches a page. Elsewhere the same sums run over an in-memory index built with
-search/analysis.py, which reproduces PostgreSQL's stemming, stop words and trigram similarity.
+one fetches a page. Each is compiled once per number of words and then only executed, with the
+words put into its parameters (as kneeinfo/prepared.py does for other pages). Elsewhere the same
+sums run over an in-memory index built with search/analysis.py, which reproduces PostgreSQL's
+stemming, stop words and trigram similarity.
 """
 
 import heapq
@@ -33,12 +35,13 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramStrictWordSimilarity,
 )
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, FloatField, Q, TextField, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Collate, Greatest, Lower, Round
 
 from kneeinfo.cache import current_generation
+from kneeinfo.prepared import LIMIT_PLACEHOLDER, OFFSET_PLACEHOLDER
 from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
 from search.snippets import Marker, markdown_text
 from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, WEIGHTS
@@ -53,6 +56,13 @@ SCORE_PLACES = 4
 _RANK_DIVISOR = 1.64493406685
 # PostgreSQL keeps at most this many positions of one word in a document.
 _MAX_POSITIONS = 256
+# Stand in for a query's words and its trigram text while compiling. Query.parse drops control
+# characters, so no real query's words or text equal them.
+_TERM_PLACEHOLDER = "\x1fterm {}\x1f"
+_TRIGRAM_PLACEHOLDER = "\x1ftrigram text\x1f"
+# Compiled SQL is kept for queries of up to this many words (nearly all); longer ones, rare and
+# each several kilobytes of SQL, are compiled for the one search.
+MAX_COMPILED_TERMS = 8
 _COLUMNS = ("r_kind", "r_order", "r_pk", "r_slug", "r_title", "r_aliases", "r_summary", "r_body")
 
 
@@ -155,7 +165,16 @@ class PostgresResults(Results):
     """Full-text search with weighted vectors and ts_rank, plus pg_trgm for names.
 
     Two queries whatever the number of results: one counts the matches, one fetches a page.
+    Building and compiling them costs Django several milliseconds of Python, far more than
+    PostgreSQL needs to answer them at the seed content's size, so each is compiled once per
+    number of words (the SQL depends on nothing else) and kept in `compiled`.
     """
+
+    compiled = {}
+
+    def __init__(self, query, using=DEFAULT_DB_ALIAS):
+        super().__init__(query)
+        self.using = using
 
     def tsquery(self):
         return reduce(operator.or_, (SearchQuery(t, config=CONFIG) for t in self.query.terms))
@@ -216,12 +235,101 @@ class PostgresResults(Results):
             parts[0].union(*parts[1:], all=True).order_by("-r_score", "r_order", "r_sort", "r_pk")
         )
 
+    def sql(self, form):
+        """The compiled SQL of the "count" or "page" query, and its parameters for this query."""
+        key = (form, len(self.query.terms), self.using)
+        found = self.compiled.get(key)
+        if found is None:
+            found = CompiledSearch.compile(form, len(self.query.terms), self.using)
+            if len(self.query.terms) <= MAX_COMPILED_TERMS:
+                self.compiled[key] = found
+        return found.sql, found.params_for(self.query)
+
     def _get_count(self):
         # Counting needs neither scores nor order, which cost most (the names' trigram similarity).
-        return self.matching().count()
+        sql, params = self.sql("count")
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
 
     def _get_hits(self, index):
-        return [_hit(row, row["r_score"]) for row in self.queryset()[index]]
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        if stop <= start:
+            return []
+        sql, params = self.sql("page")
+        # LIMIT, OFFSET: the compiled page SQL ends with them.
+        params += [stop - start, start]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column.name for column in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [_hit(row, row["r_score"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What PostgresResults reads of a Query: its words and the text compared with names."""
+
+    terms: list
+    trigram_text: str
+
+
+@dataclass(frozen=True)
+class CompiledSearch:
+    """One search query's SQL, compiled for any query with the same number of words.
+
+    `term_slots[i]` lists where the i-th word goes in the parameters, `trigram_slots` where the
+    trigram text goes.
+    """
+
+    sql: str
+    params: list
+    term_slots: list
+    trigram_slots: list
+
+    @classmethod
+    def compile(cls, form, terms, using):
+        words = _Words([_TERM_PLACEHOLDER.format(n) for n in range(terms)], _TRIGRAM_PLACEHOLDER)
+        results = PostgresResults(words, using)
+        if form == "count":
+            queryset = results.matching().using(using)
+        else:
+            queryset = results.queryset().using(using)
+            queryset = queryset[OFFSET_PLACEHOLDER : OFFSET_PLACEHOLDER + LIMIT_PLACEHOLDER]
+        sql, params = queryset.query.get_compiler(using).as_sql()
+        if form == "count":
+            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
+        else:
+            # Django writes a slice's LIMIT and OFFSET into the SQL text, last.
+            bounds = f" LIMIT {LIMIT_PLACEHOLDER} OFFSET {OFFSET_PLACEHOLDER}"
+            if not sql.endswith(bounds):
+                raise ValueError(f"unexpected search page SQL: ...{sql[-80:]}")
+            sql = sql.removesuffix(bounds) + " LIMIT %s OFFSET %s"
+        params = list(params)
+        placeholders = [*words.terms, words.trigram_text]
+        # A word written into the SQL text, or into a parameter with other text, could not be
+        # replaced: every search would then look for the placeholder.
+        for placeholder in placeholders:
+            if placeholder in sql:
+                raise ValueError(f"search {form} SQL has a query word in its text: {sql[:80]}...")
+        for param in params:
+            if isinstance(param, str) and "\x1f" in param and param not in placeholders:
+                raise ValueError(f"search {form} SQL has a query word inside {param!r}")
+        slots = [[i for i, param in enumerate(params) if param == p] for p in placeholders]
+        if not all(slots):
+            raise ValueError(f"search {form} SQL does not use every word it is given")
+        return cls(sql, params, slots[:-1], slots[-1])
+
+    def params_for(self, query):
+        """The parameters with `query`'s words and trigram text in their places."""
+        params = self.params.copy()
+        for term, slots in zip(query.terms, self.term_slots, strict=True):
+            for slot in slots:
+                params[slot] = term
+        for slot in self.trigram_slots:
+            params[slot] = query.trigram_text
+        return params
 
 
 class MemoryResults(Results):

@@ -41,12 +41,19 @@ def edit_distance(a, b, limit):
     return previous[-1]
 
 
+# A page's texts share most of their words, and popular queries come back: judge each pair once.
+@lru_cache(maxsize=8192)
 def is_near_miss(word, typed):
     """Whether a text word is a likely meaning of a typed word with a letter or two wrong."""
     word, typed = singular(word), singular(typed)
     if len(typed) < 4:
         return False
     limit = 1 if len(typed) < 7 else 2
+    # Each letter of one word that the other lacks costs an edit: a quick test that rules out
+    # most pairs before the slower exact count.
+    letters, typed_letters = set(word), set(typed)
+    if len(letters - typed_letters) > limit or len(typed_letters - letters) > limit:
+        return False
     return edit_distance(word, typed, limit) <= limit
 
 

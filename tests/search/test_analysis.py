@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 
 from conditions.services import SEED_ARTICLE, VOCABULARY
+from conditions.text import singular
 from search.analysis import STOPWORDS, lexeme, stem, strict_word_similarity, tokenize
 from search.query import MAX_QUERY_LENGTH, MAX_TERMS, Query, clean
-from search.snippets import Marker, edit_distance
+from search.snippets import Marker, edit_distance, is_near_miss
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="compares with PostgreSQL's own functions"
@@ -87,6 +88,21 @@ def test_edit_distance():
     assert edit_distance("cist", "cyst", 2) == 1
     assert edit_distance("menicus", "meniscus", 2) == 1
     assert edit_distance("knee", "kneecap", 2) == 3  # stops counting above the limit
+
+
+def test_near_misses_are_the_words_within_one_or_two_edits():
+    # is_near_miss rules most pairs out by their letters before counting edits: it must agree.
+    near = set()
+    for typed in ["menicus", "cist", "tendonitus", "gastrocnemeus", "sweling", "kne", "ligamnt"]:
+        limit = 1 if len(singular(typed)) < 7 else 2
+        for word in seed_words():
+            expected = len(singular(typed)) >= 4 and (
+                edit_distance(singular(word), singular(typed), limit) <= limit
+            )
+            assert is_near_miss(word, typed) == expected, (word, typed)
+            if expected:
+                near.add(word)
+    assert {"meniscus", "cyst", "tendonitis", "gastrocnemius", "swelling"} <= near
 
 
 @pytest.mark.parametrize(
