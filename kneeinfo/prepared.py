@@ -54,38 +54,60 @@ class PreparedQuery:
 
     def sql(self, form, value, using):
         if (form, using) not in self.compiled:
-            self.compiled[form, using] = self.compile(form, using)
+            queryset = self.build(PLACEHOLDER).using(using).values_list(*self.fields)
+            self.compiled[form, using] = compile_sql(queryset, [PLACEHOLDER], form, using)
         sql, params, slots = self.compiled[form, using]
-        params = params.copy()
-        for slot in slots:
-            params[slot] = value
-        return sql, params
-
-    def compile(self, form, using):
-        queryset = self.build(PLACEHOLDER).using(using).values_list(*self.fields)
-        if form == "count":
-            queryset = queryset.order_by()
-        elif form == "page":
-            queryset = queryset[OFFSET_PLACEHOLDER : OFFSET_PLACEHOLDER + LIMIT_PLACEHOLDER]
-        sql, params = queryset.query.get_compiler(using).as_sql()
-        if form == "page":
-            # Both databases' compilers write LIMIT and OFFSET into the SQL text, last.
-            bounds = f" LIMIT {LIMIT_PLACEHOLDER} OFFSET {OFFSET_PLACEHOLDER}"
-            if not sql.endswith(bounds):
-                raise ValueError(f"unexpected page SQL for {self.model.__name__}: {sql[-80:]}")
-            sql = sql.removesuffix(bounds) + " LIMIT %s OFFSET %s"
-        elif form == "count":
-            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
-        slots = [i for i, param in enumerate(params) if param == PLACEHOLDER]
-        if not slots:
-            raise ValueError(f"{self.model.__name__} query does not use the value it is given")
-        return sql, list(params), slots
+        return sql, fill(params, slots, [value])
 
     @staticmethod
     def fetch(sql, params, using):
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+def compile_sql(queryset, placeholders, form, using):
+    """Compile `queryset`, built with `placeholders` standing in for the values it will be run with.
+
+    `form` is "all" (every row), "page" (the caller appends LIMIT and OFFSET to the parameters)
+    or "count". Returns the SQL, its parameters and, for each placeholder, where in the
+    parameters it sits.
+    """
+    if form == "count":
+        queryset = queryset.order_by()
+    elif form == "page":
+        queryset = queryset[OFFSET_PLACEHOLDER : OFFSET_PLACEHOLDER + LIMIT_PLACEHOLDER]
+    sql, params = queryset.query.get_compiler(using).as_sql()
+    if form == "page":
+        # Both databases' compilers write LIMIT and OFFSET into the SQL text, last.
+        bounds = f" LIMIT {LIMIT_PLACEHOLDER} OFFSET {OFFSET_PLACEHOLDER}"
+        if not sql.endswith(bounds):
+            raise ValueError(f"unexpected page SQL: ...{sql[-80:]}")
+        sql = sql.removesuffix(bounds) + " LIMIT %s OFFSET %s"
+    elif form == "count":
+        sql = f"SELECT COUNT(*) FROM ({sql}) counted"
+    params = list(params)
+    # A value written into the SQL text, or into a longer parameter, could not be replaced:
+    # every later run would then look for the placeholder.
+    for placeholder in placeholders:
+        if str(placeholder) in sql:
+            raise ValueError(f"a placeholder is written into the SQL text: {sql[:80]}...")
+        for param in params:
+            if isinstance(param, str) and param != placeholder and str(placeholder) in param:
+                raise ValueError(f"a placeholder is inside the parameter {param!r}")
+    slots = [[i for i, param in enumerate(params) if param == p] for p in placeholders]
+    if not all(slots):
+        raise ValueError(f"the query does not use every value it is given: {sql[:80]}...")
+    return sql, params, slots
+
+
+def fill(params, slots, values):
+    """A copy of compiled `params` with each value in its placeholder's places."""
+    params = params.copy()
+    for value, places in zip(values, slots, strict=True):
+        for place in places:
+            params[place] = value
+    return params
 
 
 class BoundQuery:

@@ -41,7 +41,7 @@ from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Collate, Greatest, Lower, Round
 
 from kneeinfo.cache import current_generation
-from kneeinfo.prepared import LIMIT_PLACEHOLDER, OFFSET_PLACEHOLDER
+from kneeinfo.prepared import compile_sql, fill
 from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
 from search.snippets import Marker, markdown_text
 from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, WEIGHTS
@@ -279,57 +279,27 @@ class _Words:
 class CompiledSearch:
     """One search query's SQL, compiled for any query with the same number of words.
 
-    `term_slots[i]` lists where the i-th word goes in the parameters, `trigram_slots` where the
+    `slots[i]` lists where the i-th word goes in the parameters, and the last entry where the
     trigram text goes.
     """
 
     sql: str
     params: list
-    term_slots: list
-    trigram_slots: list
+    slots: list
 
     @classmethod
     def compile(cls, form, terms, using):
         words = _Words([_TERM_PLACEHOLDER.format(n) for n in range(terms)], _TRIGRAM_PLACEHOLDER)
         results = PostgresResults(words, using)
-        if form == "count":
-            queryset = results.matching().using(using)
-        else:
-            queryset = results.queryset().using(using)
-            queryset = queryset[OFFSET_PLACEHOLDER : OFFSET_PLACEHOLDER + LIMIT_PLACEHOLDER]
-        sql, params = queryset.query.get_compiler(using).as_sql()
-        if form == "count":
-            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
-        else:
-            # Django writes a slice's LIMIT and OFFSET into the SQL text, last.
-            bounds = f" LIMIT {LIMIT_PLACEHOLDER} OFFSET {OFFSET_PLACEHOLDER}"
-            if not sql.endswith(bounds):
-                raise ValueError(f"unexpected search page SQL: ...{sql[-80:]}")
-            sql = sql.removesuffix(bounds) + " LIMIT %s OFFSET %s"
-        params = list(params)
-        placeholders = [*words.terms, words.trigram_text]
-        # A word written into the SQL text, or into a parameter with other text, could not be
-        # replaced: every search would then look for the placeholder.
-        for placeholder in placeholders:
-            if placeholder in sql:
-                raise ValueError(f"search {form} SQL has a query word in its text: {sql[:80]}...")
-        for param in params:
-            if isinstance(param, str) and "\x1f" in param and param not in placeholders:
-                raise ValueError(f"search {form} SQL has a query word inside {param!r}")
-        slots = [[i for i, param in enumerate(params) if param == p] for p in placeholders]
-        if not all(slots):
-            raise ValueError(f"search {form} SQL does not use every word it is given")
-        return cls(sql, params, slots[:-1], slots[-1])
+        queryset = results.matching() if form == "count" else results.queryset()
+        sql, params, slots = compile_sql(
+            queryset.using(using), [*words.terms, words.trigram_text], form, using
+        )
+        return cls(sql, params, slots)
 
     def params_for(self, query):
         """The parameters with `query`'s words and trigram text in their places."""
-        params = self.params.copy()
-        for term, slots in zip(query.terms, self.term_slots, strict=True):
-            for slot in slots:
-                params[slot] = term
-        for slot in self.trigram_slots:
-            params[slot] = query.trigram_text
-        return params
+        return fill(self.params, self.slots, [*query.terms, query.trigram_text])
 
 
 class MemoryResults(Results):
