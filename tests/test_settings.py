@@ -21,6 +21,7 @@ ENV_NAMES = [
     "BEHIND_HTTPS_PROXY",
     "LOGIN_FAILURE_LIMIT",
     "BENCHMARK",
+    "PG_OPTIONS",
 ]
 
 
@@ -59,12 +60,23 @@ def test_production_urls_select_postgresql_and_redis_with_page_caching(load_sett
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["NAME"]) == ("db.internal", "kneeinfo")
     assert database["OPTIONS"]["connect_timeout"] == 3
+    assert database["OPTIONS"]["options"] == "-c random_page_cost=1.1"
     assert settings["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     assert settings["PAGE_CACHE"] is True
+
+
+def test_postgresql_connection_options_can_be_changed_or_left_out(load_settings):
+    url = "postgres://kneeinfo:pw@db.internal:5432/kneeinfo"
+
+    tuned = load_settings(SECRET_KEY="x", DATABASE_URL=url, PG_OPTIONS="-c work_mem=8MB")
+    plain = load_settings(SECRET_KEY="x", DATABASE_URL=url, PG_OPTIONS="")
+
+    assert tuned["DATABASES"]["default"]["OPTIONS"]["options"] == "-c work_mem=8MB"
+    assert "options" not in plain["DATABASES"]["default"]["OPTIONS"]
 
 
 def test_secret_key_is_required_when_debug_is_off(load_settings):
