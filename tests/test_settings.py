@@ -22,6 +22,7 @@ ENV_NAMES = [
     "LOGIN_FAILURE_LIMIT",
     "BENCHMARK",
     "PG_OPTIONS",
+    "DB_PREPARED_STATEMENTS",
 ]
 
 
@@ -61,6 +62,7 @@ def test_production_urls_select_postgresql_and_redis_with_page_caching(load_sett
     assert (database["HOST"], database["NAME"]) == ("db.internal", "kneeinfo")
     assert database["OPTIONS"]["connect_timeout"] == 3
     assert database["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+    assert database["OPTIONS"]["server_side_binding"] is True
     assert settings["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
@@ -73,10 +75,13 @@ def test_postgresql_connection_options_can_be_changed_or_left_out(load_settings)
     url = "postgres://kneeinfo:pw@db.internal:5432/kneeinfo"
 
     tuned = load_settings(SECRET_KEY="x", DATABASE_URL=url, PG_OPTIONS="-c work_mem=8MB")
-    plain = load_settings(SECRET_KEY="x", DATABASE_URL=url, PG_OPTIONS="")
+    plain = load_settings(
+        SECRET_KEY="x", DATABASE_URL=url, PG_OPTIONS="", DB_PREPARED_STATEMENTS="0"
+    )
 
     assert tuned["DATABASES"]["default"]["OPTIONS"]["options"] == "-c work_mem=8MB"
     assert "options" not in plain["DATABASES"]["default"]["OPTIONS"]
+    assert plain["DATABASES"]["default"]["OPTIONS"]["server_side_binding"] is False
 
 
 def test_secret_key_is_required_when_debug_is_off(load_settings):

@@ -77,17 +77,20 @@ def status(rng):
 
 
 def analyze():
-    """On PostgreSQL, do now what autovacuum would do later (or never, where it is off).
+    """Give the query planner statistics on the new rows, as autovacuum would later on PostgreSQL
+    (and nothing ever does on SQLite).
 
-    ANALYZE gives the planner statistics on the new rows: without them it takes each table for
-    nearly empty and picks poor plans, such as search filtering every published row instead of
-    using its GIN indexes. VACUUM also moves the GIN indexes' pending entries (rows inserted since
-    the index was built) into the index proper, which every search would otherwise scan. VACUUM
-    cannot run inside a transaction, so a caller's transaction gets ANALYZE alone.
+    Without them PostgreSQL takes each table for nearly empty and picks poor plans, such as
+    search filtering every published row instead of using its GIN indexes; SQLite takes every
+    indexed equality for selective, and walks all 10,000 published conditions to find the five
+    that share a page's topics (50 ms instead of 0.3). On PostgreSQL VACUUM also moves the GIN
+    indexes' pending entries (rows inserted since the index was built) into the index proper,
+    which every search would otherwise scan. VACUUM cannot run inside a transaction, so a
+    caller's transaction gets ANALYZE alone.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
 
 class Command(BaseCommand):
