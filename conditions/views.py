@@ -19,7 +19,7 @@ from conditions.models import Condition, KneeArea, Symptom, Tag, TagRedirect, Tr
 from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
 from kneeinfo.cache import generation_cached
-from kneeinfo.prepared import PreparedQuery
+from kneeinfo.prepared import PreparedLists, PreparedQuery
 
 POPULAR_TAG_COUNT = 20
 FAQ_TEASER_COUNT = 3
@@ -97,34 +97,36 @@ def _similar(condition_id):
     )
 
 
-# What a condition page lists, each one prepared query (kneeinfo/prepared.py) by condition id.
-CONDITION_LISTS = {
-    "symptoms": PreparedQuery(
-        Symptom,
-        ["id", "name", "slug"],
-        lambda pk: Symptom.objects.published().filter(conditions=pk),
-    ),
-    "treatments": PreparedQuery(
-        Treatment,
-        ["id", "name", "slug", "kind"],
-        lambda pk: Treatment.objects.published().filter(conditions=pk),
-    ),
-    "related": PreparedQuery(
-        Condition,
-        ["id", "name", "slug", "summary"],
-        lambda pk: published_conditions().filter(related=pk),
-    ),
-    "similar": PreparedQuery(Condition, ["id", "name", "slug", "summary"], _similar),
-    "faqs": PreparedQuery(
-        FAQ,
-        ["id", "question", "slug", "answer"],
-        lambda pk: FAQ.objects.published().filter(conditions=pk),
-    ),
-    "knee_areas": PreparedQuery(
-        KneeArea, ["id", "name", "slug"], lambda pk: KneeArea.objects.filter(conditions=pk)
-    ),
-    "tags": PreparedQuery(Tag, ["id", "name", "slug", "is_hidden"], _visible_tags_of),
-}
+# What a condition page lists: prepared queries (kneeinfo/prepared.py) by condition id, run as one.
+CONDITION_LISTS = PreparedLists(
+    {
+        "symptoms": PreparedQuery(
+            Symptom,
+            ["id", "name", "slug"],
+            lambda pk: Symptom.objects.published().filter(conditions=pk),
+        ),
+        "treatments": PreparedQuery(
+            Treatment,
+            ["id", "name", "slug", "kind"],
+            lambda pk: Treatment.objects.published().filter(conditions=pk),
+        ),
+        "related": PreparedQuery(
+            Condition,
+            ["id", "name", "slug", "summary"],
+            lambda pk: published_conditions().filter(related=pk),
+        ),
+        "similar": PreparedQuery(Condition, ["id", "name", "slug", "summary"], _similar),
+        "faqs": PreparedQuery(
+            FAQ,
+            ["id", "question", "slug", "answer"],
+            lambda pk: FAQ.objects.published().filter(conditions=pk),
+        ),
+        "knee_areas": PreparedQuery(
+            KneeArea, ["id", "name", "slug"], lambda pk: KneeArea.objects.filter(conditions=pk)
+        ),
+        "tags": PreparedQuery(Tag, ["id", "name", "slug", "is_hidden"], _visible_tags_of),
+    }
+)
 
 
 class PreviewMixin:
@@ -229,7 +231,7 @@ class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         condition = self.object
-        lists = {name: query(condition.pk) for name, query in CONDITION_LISTS.items()}
+        lists = CONDITION_LISTS(condition.pk)
         context = super().get_context_data(
             body_html=condition_body_html(condition), **lists, **kwargs
         )

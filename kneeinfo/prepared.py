@@ -8,6 +8,8 @@ like `.only()` gives.
 """
 
 from django.db import connections
+from django.db.models import Window
+from django.db.models.functions import RowNumber
 
 # Stand in for the caller's value and for a page's bounds while compiling; no real id, slug,
 # offset or page size equals them.
@@ -64,6 +66,74 @@ class PreparedQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+class PreparedLists:
+    """Several prepared queries by the same value, run as one statement.
+
+    Each query round trip costs a few tenths of a millisecond on PostgreSQL, for client and server
+    alike, however small its answer: a page listing seven things about one item spends more on
+    the trips than on the rows. Here each query becomes one branch of a UNION ALL, numbering its
+    rows in its own order (ROW_NUMBER over its ORDER BY), and calling returns {name: instances}.
+
+    Every branch has a block of columns of its own, typed NULLs in the others' blocks, so no two
+    queries' columns need to share a type. A query may end in a slice from 0 (a "top five").
+    """
+
+    def __init__(self, queries):
+        self.queries = queries
+        self.compiled = {}
+        # Per branch: its name, its query and where its block of columns starts.
+        self.layout, start = [], 0
+        for name, query in queries.items():
+            self.layout.append((name, query, start))
+            start += len(query.fields)
+
+    def __call__(self, value, using="default"):
+        if using not in self.compiled:
+            self.compiled[using] = self.compile(using)
+        sql, params, slots = self.compiled[using]
+        blocks = {name: [] for name in self.queries}
+        for row in PreparedQuery.fetch(sql, fill(params, slots, [value]), using):
+            name, query, start = self.layout[row[0]]
+            values = row[2 + start : 2 + start + len(query.fields)]
+            blocks[name].append(query.model.from_db(using, query.fields, values))
+        return blocks
+
+    def compile(self, using):
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        branches, all_params = [], []
+        for number, (name, query) in enumerate(self.queries.items()):
+            queryset = query.build(PLACEHOLDER).using(using).all()
+            if queryset.query.low_mark:
+                raise ValueError(f"{name}: only a slice from 0 can be kept")
+            limit = queryset.query.high_mark
+            queryset.query.clear_limits()
+            order = queryset.query.order_by or queryset.model._meta.ordering
+            numbered = queryset.order_by().annotate(
+                _position=Window(RowNumber(), order_by=list(order))
+            )
+            sql, params, _ = compile_sql(
+                numbered.values_list(*query.fields, "_position"), [PLACEHOLDER], "all", using
+            )
+            columns = []
+            for other_number, other in enumerate(self.queries.values()):
+                for field_name in other.fields:
+                    if other_number == number:
+                        columns.append(f"branch.{quote(field_name)}")
+                    else:
+                        field = other.model._meta.get_field(field_name)
+                        columns.append(f"CAST(NULL AS {field.cast_db_type(connection)})")
+            keep = f" WHERE branch.{quote('_position')} <= {int(limit)}" if limit else ""
+            branches.append(
+                f"SELECT {number}, branch.{quote('_position')}, {', '.join(columns)} "
+                f"FROM ({sql}) branch{keep}"
+            )
+            all_params += params
+        sql = " UNION ALL ".join(branches) + " ORDER BY 1, 2"
+        slots = [[i for i, param in enumerate(all_params) if param == PLACEHOLDER]]
+        return sql, all_params, slots
 
 
 def compile_sql(queryset, placeholders, form, using):

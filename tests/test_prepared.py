@@ -2,10 +2,11 @@
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models.functions import Lower
 
 from conditions.models import Condition, Status, Symptom
-from kneeinfo.prepared import PreparedQuery
+from kneeinfo.prepared import PreparedLists, PreparedQuery
 from tests.factories import ConditionFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,59 @@ def test_only_plain_slices_can_be_read(db):
         bound[0]
     with pytest.raises(TypeError):
         bound[0:4:2]
+
+
+def symptoms_of(pk):
+    return Symptom.objects.filter(conditions=pk).order_by("-name")
+
+
+def first_three_with_symptom(pk):
+    return with_symptom(pk)[:3]
+
+
+LISTS = PreparedLists(
+    {
+        "conditions": PreparedQuery(Condition, ["id", "name", "slug"], with_symptom),
+        "symptoms": PreparedQuery(Symptom, ["id", "name"], symptoms_of),
+        "top": PreparedQuery(Condition, ["id", "name"], first_three_with_symptom),
+    }
+)
+
+
+def test_lists_run_as_one_query_and_each_is_its_querysets_rows_in_its_order(
+    symptoms, django_assert_num_queries
+):
+    for symptom in symptoms:
+        with django_assert_num_queries(1):
+            lists = LISTS(symptom.pk)
+        assert names(lists["conditions"]) == names(with_symptom(symptom.pk))
+        assert [c.slug for c in lists["conditions"]] == [c.slug for c in with_symptom(symptom.pk)]
+        assert names(lists["symptoms"]) == names(symptoms_of(symptom.pk))
+        assert names(lists["top"]) == names(first_three_with_symptom(symptom.pk))
+        assert len(lists["top"]) == 3
+    condition = Condition.objects.get(name="condition 03")
+    lists = LISTS(condition.pk)
+    # Z–A, so rows kept in their table's order or in another list's would fail.
+    assert names(lists["symptoms"]) == ["Swelling", "Pain"]
+    assert lists["conditions"] == lists["top"] == []
+    assert isinstance(lists["symptoms"][0], Symptom)
+
+
+def test_lists_keep_only_a_slice_from_the_start(db):
+    lists = PreparedLists(
+        {"later": PreparedQuery(Symptom, ["id"], lambda pk: Symptom.objects.filter(pk=pk)[1:3])}
+    )
+
+    with pytest.raises(ValueError, match="only a slice from 0"):
+        lists(1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_postgresql_prepares_a_statement_run_more_than_once(symptoms):
+    for _ in range(3):
+        LISTS(symptoms[0].pk)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("UNION ALL" in statement for statement in prepared)

@@ -76,17 +76,13 @@ def test_condition_page_query_count(client, django_assert_num_queries, n):
     faqs = FAQFactory.create_batch(n, conditions=[condition])
 
     # 1. the condition
-    # 2. its published symptoms
-    # 3. its published treatments
-    # 4. its published related conditions
-    # 5. published conditions sharing its tags ("more on similar topics")
-    # 6. its published FAQs
-    # 7. its knee areas
-    # 8. its visible tags
-    # 9. the content generation, which keys what the local-memory cache keeps (kneeinfo/cache.py)
-    # 10. every published condition's names, for linking mentions in the body (then cached
+    # 2. its lists, in one statement (conditions.views.CONDITION_LISTS): its published symptoms,
+    #    treatments, related conditions, published conditions sharing its tags ("more on similar
+    #    topics"), published FAQs, knee areas and visible tags
+    # 3. the content generation, which keys what the local-memory cache keeps (kneeinfo/cache.py)
+    # 4. every published condition's names, for linking mentions in the body (then cached
     #    until content changes; the test's saves have just changed it)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(4):
         html = get_html(client, "/conditions/busy/")
 
     assert condition.symptoms.last().name in html
