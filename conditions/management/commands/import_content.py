@@ -20,6 +20,7 @@ from conditions.management.commands.export_content import (
     backup_models,
     is_history,
 )
+from conditions.management.commands.generate_content import analyze
 from conditions.models import Tag, TaggedItem, content_models
 from kneeinfo.cache import content_changed
 
@@ -101,6 +102,9 @@ class Command(BaseCommand):
             counts = content_import(read_backup(file))
         except BackupError as error:
             raise CommandError(f"{error}; nothing was imported") from None
+        # A restored database is all new rows: without statistics the planner would take its
+        # tables for empty (SQLite until someone runs ANALYZE, PostgreSQL until autovacuum).
+        analyze()
         if options["verbosity"] >= 2:
             for label, count in sorted(counts.items()):
                 self.stdout.write(f"  {label}: {count}")
