@@ -321,27 +321,29 @@ class TagListView(BreadcrumbMixin, ListView):
         return context
 
 
-# What a topic page lists, each a prepared query (kneeinfo/prepared.py) by tag id.
-TAG_SECTIONS = {
-    "conditions": PreparedQuery(
-        Condition,
-        ["id", "name", "slug", "summary"],
-        lambda pk: published_conditions().filter(tags=pk),
-    ),
-    "symptoms": PreparedQuery(
-        Symptom,
-        ["id", "name", "slug"],
-        lambda pk: Symptom.objects.published().filter(tags=pk).order_by(Lower("name")),
-    ),
-    "treatments": PreparedQuery(
-        Treatment,
-        ["id", "name", "slug"],
-        lambda pk: Treatment.objects.published().filter(tags=pk).order_by(Lower("name")),
-    ),
-    "faqs": PreparedQuery(
-        FAQ, ["id", "question", "slug"], lambda pk: FAQ.objects.published().filter(tags=pk)
-    ),
-}
+# What a topic page lists: prepared queries (kneeinfo/prepared.py) by tag id, run as one.
+TAG_SECTIONS = PreparedLists(
+    {
+        "conditions": PreparedQuery(
+            Condition,
+            ["id", "name", "slug", "summary"],
+            lambda pk: published_conditions().filter(tags=pk),
+        ),
+        "symptoms": PreparedQuery(
+            Symptom,
+            ["id", "name", "slug"],
+            lambda pk: Symptom.objects.published().filter(tags=pk).order_by(Lower("name")),
+        ),
+        "treatments": PreparedQuery(
+            Treatment,
+            ["id", "name", "slug"],
+            lambda pk: Treatment.objects.published().filter(tags=pk).order_by(Lower("name")),
+        ),
+        "faqs": PreparedQuery(
+            FAQ, ["id", "question", "slug"], lambda pk: FAQ.objects.published().filter(tags=pk)
+        ),
+    }
+)
 
 
 class TagDetailView(BreadcrumbMixin, DetailView):
@@ -364,20 +366,13 @@ class TagDetailView(BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         """Every published item with the tag, each kind a page at a time (one page number)."""
-        paginators = {
-            name: Paginator(query.bind(self.object.pk), SUBLIST_PAGE_SIZE)
-            for name, query in TAG_SECTIONS.items()
-        }
-        longest = max(paginators.values(), key=lambda paginator: paginator.num_pages)
-        page_obj = longest.get_page(self.request.GET.get("page"))
-        pages = {}
-        for name, paginator in paginators.items():
-            if paginator is longest:
-                pages[name] = page_obj  # its rows are read already
-            elif page_obj.number <= paginator.num_pages:
-                pages[name] = paginator.page(page_obj.number)
-            else:
-                pages[name] = []
+        counts = TAG_SECTIONS.counts(self.object.pk)
+        # The longest list sets how many pages there are; shorter ones run out sooner.
+        page_obj = Paginator(range(max(counts.values())), SUBLIST_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        stop = page_obj.number * SUBLIST_PAGE_SIZE
+        pages = TAG_SECTIONS(self.object.pk, start=stop - SUBLIST_PAGE_SIZE, stop=stop)
         return super().get_context_data(**pages, page_obj=page_obj, **kwargs)
 
 

@@ -78,6 +78,8 @@ class PreparedLists:
 
     Every branch has a block of columns of its own, typed NULLs in the others' blocks, so no two
     queries' columns need to share a type. A query may end in a slice from 0 (a "top five").
+    Pages of several lists at once (rows [start:stop] of each) and all their counts are one
+    statement each too.
     """
 
     def __init__(self, queries):
@@ -89,20 +91,42 @@ class PreparedLists:
             self.layout.append((name, query, start))
             start += len(query.fields)
 
-    def __call__(self, value, using="default"):
-        if using not in self.compiled:
-            self.compiled[using] = self.compile(using)
-        sql, params, slots = self.compiled[using]
+    def __call__(self, value, using="default", start=0, stop=None):
+        """{name: instances} for `value`; with `stop`, each list's rows [start:stop] (a page)."""
+        paged = stop is not None
+        if (using, paged) not in self.compiled:
+            self.compiled[using, paged] = self.compile(using, paged)
+        sql, params, slots = self.compiled[using, paged]
+        params = fill(params, slots[: 1 + 2 * paged], [value, start, stop][: 1 + 2 * paged])
         blocks = {name: [] for name in self.queries}
-        for row in PreparedQuery.fetch(sql, fill(params, slots, [value]), using):
-            name, query, start = self.layout[row[0]]
-            values = row[2 + start : 2 + start + len(query.fields)]
+        for row in PreparedQuery.fetch(sql, params, using):
+            name, query, first = self.layout[row[0]]
+            values = row[2 + first : 2 + first + len(query.fields)]
             blocks[name].append(query.model.from_db(using, query.fields, values))
         return blocks
 
-    def compile(self, using):
+    def counts(self, value, using="default"):
+        """{name: how many rows its query has for `value`}, in one statement."""
+        if (using, "counts") not in self.compiled:
+            counts, all_params = [], []
+            for query in self.queries.values():
+                queryset = query.build(PLACEHOLDER).using(using).values_list(*query.fields)
+                sql, params, _ = compile_sql(queryset, [PLACEHOLDER], "count", using)
+                counts.append(f"({sql})")
+                all_params += params
+            self.compiled[using, "counts"] = (
+                f"SELECT {', '.join(counts)}",
+                all_params,
+                [[i for i, param in enumerate(all_params) if param == PLACEHOLDER]],
+            )
+        sql, params, slots = self.compiled[using, "counts"]
+        row = PreparedQuery.fetch(sql, fill(params, slots, [value]), using)[0]
+        return dict(zip(self.queries, row, strict=True))
+
+    def compile(self, using, paged):
         connection = connections[using]
         quote = connection.ops.quote_name
+        position = f"branch.{quote('_position')}"
         branches, all_params = [], []
         for number, (name, query) in enumerate(self.queries.items()):
             queryset = query.build(PLACEHOLDER).using(using).all()
@@ -125,14 +149,20 @@ class PreparedLists:
                     else:
                         field = other.model._meta.get_field(field_name)
                         columns.append(f"CAST(NULL AS {field.cast_db_type(connection)})")
-            keep = f" WHERE branch.{quote('_position')} <= {int(limit)}" if limit else ""
+            keep = [f"{position} <= {int(limit)}"] if limit else []
+            if paged:
+                keep.append(f"{position} > %s AND {position} <= %s")
+                params += [OFFSET_PLACEHOLDER, LIMIT_PLACEHOLDER]
+            where = f" WHERE {' AND '.join(keep)}" if keep else ""
             branches.append(
-                f"SELECT {number}, branch.{quote('_position')}, {', '.join(columns)} "
-                f"FROM ({sql}) branch{keep}"
+                f"SELECT {number}, {position}, {', '.join(columns)} FROM ({sql}) branch{where}"
             )
             all_params += params
         sql = " UNION ALL ".join(branches) + " ORDER BY 1, 2"
-        slots = [[i for i, param in enumerate(all_params) if param == PLACEHOLDER]]
+        slots = [
+            [i for i, param in enumerate(all_params) if param == placeholder]
+            for placeholder in (PLACEHOLDER, OFFSET_PLACEHOLDER, LIMIT_PLACEHOLDER)
+        ]
         return sql, all_params, slots
 
 

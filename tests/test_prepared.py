@@ -146,3 +146,28 @@ def test_postgresql_prepares_a_statement_run_more_than_once(symptoms):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("UNION ALL" in statement for statement in prepared)
+
+
+def test_pages_of_lists_and_their_counts_are_one_statement_each(
+    symptoms, django_assert_num_queries
+):
+    pain = symptoms[0]
+    lists = PreparedLists(
+        {
+            "conditions": PreparedQuery(Condition, ["id", "name"], with_symptom),
+            "symptoms": PreparedQuery(Symptom, ["id", "name"], symptoms_of),
+        }
+    )
+
+    with django_assert_num_queries(2):
+        counts = lists.counts(pain.pk)
+        page = lists(pain.pk, start=3, stop=6)
+
+    assert counts == {
+        "conditions": with_symptom(pain.pk).count(),
+        "symptoms": symptoms_of(pain.pk).count(),
+    }
+    assert counts["conditions"] == 7
+    assert names(page["conditions"]) == names(with_symptom(pain.pk)[3:6])
+    assert names(lists(pain.pk, start=6, stop=9)["conditions"]) == ["condition 06"]
+    assert lists(pain.pk, start=9, stop=12)["conditions"] == []
