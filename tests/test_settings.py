@@ -63,6 +63,7 @@ def test_production_urls_select_postgresql_and_redis_with_page_caching(load_sett
     assert database["OPTIONS"]["connect_timeout"] == 3
     assert database["OPTIONS"]["options"] == "-c random_page_cost=1.1"
     assert database["OPTIONS"]["server_side_binding"] is True
+    assert database["OPTIONS"]["prepare_threshold"] == 5
     assert settings["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
@@ -82,6 +83,7 @@ def test_postgresql_connection_options_can_be_changed_or_left_out(load_settings)
     assert tuned["DATABASES"]["default"]["OPTIONS"]["options"] == "-c work_mem=8MB"
     assert "options" not in plain["DATABASES"]["default"]["OPTIONS"]
     assert plain["DATABASES"]["default"]["OPTIONS"]["server_side_binding"] is False
+    assert "prepare_threshold" not in plain["DATABASES"]["default"]["OPTIONS"]
 
 
 def test_secret_key_is_required_when_debug_is_off(load_settings):
