@@ -23,6 +23,7 @@ which reproduces PostgreSQL's stemming, stop words and trigram similarity.
 
 import heapq
 import logging
+import sys
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -334,6 +335,7 @@ class MemoryIndex:
             rows, key=lambda row: (row["r_order"], row["r_title"].lower(), row["r_pk"])
         )
         self.names = []
+        self.name_words = []
         # Compact arrays: a 10,000-condition catalogue has about a million (word, item) pairs.
         postings = defaultdict(lambda: (array("I"), array("d")))
         trigram_items = defaultdict(lambda: array("I"))
@@ -344,6 +346,12 @@ class MemoryIndex:
                 contributions.append(contribution)
             names = tuple(trigrams(row[column], share=True) for column in ("r_title", "r_aliases"))
             self.names.append(names)
+            self.name_words.append(
+                tuple(
+                    tuple(sys.intern(word) for word in tokenize(row[column]))
+                    for column in ("r_title", "r_aliases")
+                )
+            )
             for piece in {piece for name in names for piece, _, _ in name}:
                 trigram_items[piece].append(item)
         self.postings = dict(postings)
@@ -393,16 +401,22 @@ class Ranking:
         for piece in self.wanted:
             self.shared.update(index.trigram_items.get(piece, ()))
         need = len(self.wanted)
+        shared, terms = self.shared, self.terms
         # Entries are (-score, item, exact), so the heap gives the best first, equal scores in
         # the items' order. A name can be no more similar than the share of the query's trigrams
-        # it has, which bounds the score of an item not yet scored exactly.
+        # it has, which bounds the score of an item not yet scored exactly. (_score() written
+        # out: this runs for every match.)
         self.heap = [
-            (-self._score(self.shared[item] / need, rank), item, False)
+            (-round(NAME_WEIGHT * (shared[item] / need) + rank / terms, SCORE_PLACES), item, False)
             for item, rank in self.ranks.items()
         ]
         # An item whose text has none of the query's words matches if a name is similar enough.
-        for item, shared in self.shared.items():
-            if shared >= NAME_THRESHOLD * need and item not in self.ranks:
+        # A common trigram brings many names that share enough of the query's trigrams: their
+        # words rule most of them out before the costly similarity.
+        self.word_shares = {}
+        least = NAME_THRESHOLD * need
+        for item in [item for item, count in shared.items() if count >= least]:
+            if item not in self.ranks and self._similarity_bound(item) >= NAME_THRESHOLD:
                 similarity = self._similarity(item)
                 if similarity >= NAME_THRESHOLD:
                     self.heap.append((-self._score(similarity, 0.0), item, True))
@@ -426,6 +440,32 @@ class Ranking:
     def _score(self, similarity, rank):
         """PostgreSQL's score, from a name similarity and summed rank contributions."""
         return round(NAME_WEIGHT * similarity + rank / self.terms, SCORE_PLACES)
+
+    def _similarity_bound(self, item):
+        """An upper bound of the item's name similarity, from what each word of a name shares.
+
+        strict_word_similarity() is shared / (need + not shared) for some run of whole words. A
+        run that shares anything holds a word that does, and all that word does not share; it
+        shares no more than all its name's words together, nor more than the query has.
+        """
+        need = len(self.wanted)
+        bound = 0.0
+        for words in self.index.name_words[item]:
+            total, fewest_unshared = 0, None
+            for word in words:
+                shares = self.word_shares.get(word)
+                if shares is None:
+                    pieces = {piece for piece, _, _ in trigrams(word)}
+                    common = len(pieces & self.wanted)
+                    shares = self.word_shares[word] = (common, len(pieces) - common)
+                common, unshared = shares
+                if common:
+                    total += common
+                    if fewest_unshared is None or unshared < fewest_unshared:
+                        fewest_unshared = unshared
+            if total:
+                bound = max(bound, min(total, need) / (need + fewest_unshared))
+        return bound
 
     def _similarity(self, item):
         if not self.shared[item]:
