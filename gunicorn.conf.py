@@ -23,6 +23,19 @@ accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 
 
+def when_ready(server):
+    # Before the workers are forked: build the SQLite search index once for all of them, and
+    # leave no connection open for them to inherit.
+    from django.core.cache import caches
+    from django.db import connections
+
+    from search.backends import warm_memory_index
+
+    warm_memory_index()
+    connections.close_all()
+    caches.close_all()
+
+
 def post_fork(server, worker):
     # Nothing should have connected in the master, but a connection inherited by two processes
     # would interleave their queries: each worker starts with none.

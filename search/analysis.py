@@ -26,7 +26,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 def tokenize(text):
     """Lower-case words of `text`, split at anything that is not a letter or digit."""
-    return [word.lower() for word in _WORD.findall(text)]
+    return list(map(str.lower, _WORD.findall(text)))
 
 
 def word_spans(text):
@@ -191,24 +191,39 @@ def stem(word):
 # --- pg_trgm -------------------------------------------------------------------------------------
 
 
-# Shared copies of (trigram, starts word, ends word), so an index of many names stays small.
+# Each indexed word's trigrams, and each (trigram, starts word, ends word), shared: an index of
+# many names stays small, and quick to build.
+_WORD_TRIGRAMS = {}
 _TRIGRAMS = {}
 
 
 def trigrams(text, share=False):
     """pg_trgm's trigrams of `text` in order, with for each whether it starts or ends a word.
 
-    `share` reuses one copy of each entry across calls; only for indexed content, whose
-    vocabulary is bounded (queries, which anyone can vary, would grow the shared copies).
+    `share` reuses one copy of each word's trigrams across calls; only for indexed content,
+    whose vocabulary is bounded (queries, which anyone can vary, would grow the shared copies).
     """
+    return words_trigrams(tokenize(text), share)
+
+
+def words_trigrams(words, share=False):
+    """trigrams() of the text whose words (as tokenize() gives them) are `words`."""
+    if not share:
+        return tuple(entry for word in words for entry in _word_trigrams(word))
     result = []
-    for word in tokenize(text):
-        padded = f"  {word} "
-        last = len(padded) - 3
-        for i in range(last + 1):
-            entry = (padded[i : i + 3], i == 0, i == last)
-            result.append(_TRIGRAMS.setdefault(entry, entry) if share else entry)
+    for word in words:
+        found = _WORD_TRIGRAMS.get(word)
+        if found is None:
+            found = tuple(_TRIGRAMS.setdefault(entry, entry) for entry in _word_trigrams(word))
+            _WORD_TRIGRAMS[word] = found
+        result += found
     return tuple(result)
+
+
+def _word_trigrams(word):
+    padded = f"  {word} "
+    last = len(padded) - 3
+    return tuple((padded[i : i + 3], i == 0, i == last) for i in range(last + 1))
 
 
 def trigram_set(text):

@@ -15,36 +15,35 @@ An item is found when its text contains one of the words, or its name or an alte
 similar enough (the %>> operator's threshold, 0.5). Equal scores list conditions first, then
 symptoms, treatments and questions, each A–Z.
 
-On PostgreSQL that is SQL over four GIN-indexed tables (search/migrations): one query counts,
-one fetches a page. Each is compiled once per number of words and then only executed, with the
-words put into its parameters (as kneeinfo/prepared.py does for other pages). Elsewhere the same
-sums run over an in-memory index built with search/analysis.py, which reproduces PostgreSQL's
-stemming, stop words and trigram similarity.
+On PostgreSQL that is one query over four GIN-indexed tables (search/migrations), giving a page
+and the number of matches; it scores exactly only the matches that could be on the page
+(SEARCH_SQL). Elsewhere the same sums run over an in-memory index built with search/analysis.py,
+which reproduces PostgreSQL's stemming, stop words and trigram similarity.
 """
 
 import heapq
 import logging
-import operator
+import sys
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cached_property, reduce
+from functools import cached_property, lru_cache
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    TrigramStrictWordSimilarity,
-)
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import F, FloatField, Q, TextField, Value
-from django.db.models.expressions import ExpressionWrapper
-from django.db.models.functions import Collate, Greatest, Lower, Round
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import F, TextField, Value
 
+from conditions.models import Status
 from kneeinfo.cache import current_generation
-from kneeinfo.prepared import compile_sql, fill
-from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
+from search.analysis import (
+    lexeme,
+    strict_word_similarity,
+    tokenize,
+    trigram_set,
+    words_trigrams,
+)
+from search.query import MAX_TERMS
 from search.snippets import Marker, markdown_text
-from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, WEIGHTS
+from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, VECTOR_COLUMN, WEIGHTS
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +55,8 @@ SCORE_PLACES = 4
 _RANK_DIVISOR = 1.64493406685
 # PostgreSQL keeps at most this many positions of one word in a document.
 _MAX_POSITIONS = 256
-# Stand in for a query's words and its trigram text while compiling. Query.parse drops control
-# characters, so no real query's words or text equal them.
-_TERM_PLACEHOLDER = "\x1fterm {}\x1f"
-_TRIGRAM_PLACEHOLDER = "\x1ftrigram text\x1f"
-# Compiled SQL is kept for queries of up to this many words (nearly all); longer ones, rare and
-# each several kilobytes of SQL, are compiled for the one search.
-MAX_COMPILED_TERMS = 8
+# Results on a page: the slice a search most likely reads first.
+RESULTS_PER_PAGE = 20
 _COLUMNS = ("r_kind", "r_order", "r_pk", "r_slug", "r_title", "r_aliases", "r_summary", "r_body")
 
 
@@ -101,10 +95,13 @@ class Hit:
         return self
 
 
-def content_search(query):
-    """Published items matching `query`, best first, as a sequence a Paginator can page."""
+def content_search(query, window=None):
+    """Published items matching `query`, best first, as a sequence a Paginator can page.
+
+    `window`, a slice, is the part most likely read: PostgreSQL fetches it with the count.
+    """
     if connection.vendor == "postgresql":
-        return PostgresResults(query)
+        return PostgresResults(query, window=window)
     return MemoryResults(query)
 
 
@@ -164,142 +161,159 @@ class Results:
 class PostgresResults(Results):
     """Full-text search with weighted vectors and ts_rank, plus pg_trgm for names.
 
-    Two queries whatever the number of results: one counts the matches, one fetches a page.
-    Building and compiling them costs Django several milliseconds of Python, far more than
-    PostgreSQL needs to answer them at the seed content's size, so each is compiled once per
-    number of words (the SQL depends on nothing else) and kept in `compiled`.
+    One query gives a page and the number of matches (SEARCH_SQL explains how it ranks). Its SQL
+    depends only on the number of words, so psycopg prepares it on the server once per
+    connection and PostgreSQL reuses the plan: planning it took as long as running it.
+
+    `window` is the slice the caller will most likely read: the first count() fetches it too.
     """
 
-    compiled = {}
-
-    def __init__(self, query, using=DEFAULT_DB_ALIAS):
+    def __init__(self, query, using=DEFAULT_DB_ALIAS, window=None):
         super().__init__(query)
         self.using = using
-
-    def tsquery(self):
-        return reduce(operator.or_, (SearchQuery(t, config=CONFIG) for t in self.query.terms))
-
-    def matches(self, source):
-        """What makes an item match, as conditions that no two items meet together.
-
-        An item matches when its text has a query word, or its name or an alternate name is
-        similar to the query. Each test becomes a condition that leaves out what the earlier tests
-        found, so each is answered from its own GIN index (the stored vector's, a trigram one per
-        name field) and nothing needs de-duplicating. Joined with OR in one WHERE, the tests often
-        make PostgreSQL scan the whole table and compute the trigram similarity of every row's
-        names: several times slower at 10,000 conditions. Refers to the alias `document`, the
-        item's stored vector.
-        """
-        tests = [Q(document=self.tsquery())] + [
-            Q(**{f"{field}__trigram_strict_word_similar": self.query.trigram_text})
-            for field in source.name_fields
-        ]
-        return [Q(test, *(~earlier for earlier in tests[:n])) for n, test in enumerate(tests)]
-
-    def found(self, source):
-        """Published items that match, one queryset per condition of `matches()`."""
-        published = source.model.objects.published().alias(document=source.vector())
-        return [published.filter(condition) for condition in self.matches(source)]
-
-    def matching(self):
-        """The primary key of every match, from the four tables, in one UNION ALL."""
-        parts = [part.order_by().values("pk") for source in SOURCES for part in self.found(source)]
-        return parts[0].union(*parts[1:], all=True)
-
-    def queryset(self):
-        """Every match from the four tables in one UNION ALL, best first."""
-        parts = []
-        for order, source in enumerate(SOURCES):
-            similarities = [
-                TrigramStrictWordSimilarity(self.query.trigram_text, field)
-                for field in source.name_fields
-            ]
-            name_similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
-            rank = SearchRank(
-                source.vector(), self.tsquery(), weights=[WEIGHTS[w] for w in ("D", "C", "B", "A")]
-            )
-            score = ExpressionWrapper(
-                Value(NAME_WEIGHT) * name_similarity + rank, output_field=FloatField()
-            )
-            parts.extend(
-                part.annotate(
-                    **_columns(source, order),
-                    r_sort=Collate(Lower(source.title), "C"),
-                    r_score=Round(score, SCORE_PLACES),
-                )
-                .order_by()
-                .values(*_COLUMNS, "r_sort", "r_score")
-                for part in self.found(source)
-            )
-        return (
-            parts[0].union(*parts[1:], all=True).order_by("-r_score", "r_order", "r_sort", "r_pk")
-        )
-
-    def sql(self, form):
-        """The compiled SQL of the "count" or "page" query, and its parameters for this query."""
-        key = (form, len(self.query.terms), self.using)
-        found = self.compiled.get(key)
-        if found is None:
-            found = CompiledSearch.compile(form, len(self.query.terms), self.using)
-            if len(self.query.terms) <= MAX_COMPILED_TERMS:
-                self.compiled[key] = found
-        return found.sql, found.params_for(self.query)
+        self.window = window or slice(0, RESULTS_PER_PAGE)
+        self.fetched = None
 
     def _get_count(self):
-        # Counting needs neither scores nor order, which cost most (the names' trigram similarity).
-        sql, params = self.sql("count")
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
+        self._fetch(self.window.start, self.window.stop)
+        return self._count
 
     def _get_hits(self, index):
         start = index.start or 0
         stop = self.count() if index.stop is None else index.stop
         if stop <= start:
             return []
-        sql, params = self.sql("page")
-        # LIMIT, OFFSET: the compiled page SQL ends with them.
-        params += [stop - start, start]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, params)
-            names = [column.name for column in cursor.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        return [_hit(row, row["r_score"]) for row in rows]
+        fetched_start, fetched_stop, hits = self.fetched
+        if not fetched_start <= start <= stop <= fetched_stop:
+            self._fetch(start, stop)
+            fetched_start, fetched_stop, hits = self.fetched
+        return hits[start - fetched_start : stop - fetched_start]
+
+    def _fetch(self, start, stop):
+        """Run the query for results [start:stop]; keep them and the number of matches."""
+        sql = search_sql(len(self.query.terms))
+        atomic = transaction.atomic(using=self.using, savepoint=False)
+        with atomic, connections[self.using].cursor() as cursor:
+            cursor.execute(USE_THE_INDEXES)
+            cursor.execute(sql, search_params(self.query, start, stop))
+            rows = cursor.fetchall()
+        self._count = rows[0][0]
+        hits = [
+            Hit(SOURCES[order].kind, pk, slug, title, aliases, summary, body, float(score))
+            for _, order, pk, slug, title, aliases, summary, body, score in rows
+            if order is not None
+        ]
+        self.fetched = (start, stop, hits)
 
 
-@dataclass(frozen=True)
-class _Words:
-    """What PostgresResults reads of a Query: its words and the text compared with names."""
+# An item's score, from its name similarity and text rank, in SQL: a float8 weight times
+# pg_trgm's real, plus ts_rank's real, rounded as numeric. Its upper bound takes a similarity of
+# 1, in the same arithmetic, so that no rounding puts a score above its bound.
+_SCORE = (
+    "ROUND((({weight}::float8 * GREATEST(STRICT_WORD_SIMILARITY(w.name, r_title),"
+    " STRICT_WORD_SIMILARITY(w.name, r_aliases))) + r_rank)::numeric(1000, 15), {places})"
+)
+_BOUND = "ROUND((({weight}::float8 * 1::real) + r_rank)::numeric(1000, 15), {places})"
+_ORDER = "r_order, r_sort, r_pk"
 
-    terms: list
-    trigram_text: str
+# Ranking every match exactly costs two trigram similarities a match, and a common word matches
+# thousands of items at scale. So the page is first looked for among the matches that lead by
+# the upper bound of their score (`pool` of them): if the page's last result, ranked exactly
+# among them, beats the bound of every match left out (`settled`), they hold the page; otherwise
+# every match is scored. Leading matches with equal bounds come in the results' order, so when
+# many items score their bound (a word that is in many names) the first few settle the page.
+# The words and numbers come in through `w`, so the planner sees the same query whatever they
+# are and PostgreSQL keeps one generic plan for it (searching the %>> operator's statistics
+# for the words took as long as the search). The count comes with the page: one query.
+SEARCH_SQL = """WITH w AS MATERIALIZED (SELECT {tsquery} AS query, %s::text AS name,
+ %s::int AS pool, %s::int AS nth, %s::int AS size, %s::int AS start),
+found AS MATERIALIZED ({found}),
+first AS MATERIALIZED (SELECT f.*, {score} AS r_score FROM (SELECT *, {bound} AS r_bound
+ FROM found ORDER BY r_bound DESC, {order} LIMIT (SELECT pool FROM w)) f, w),
+last AS (SELECT * FROM first ORDER BY r_bound, r_order DESC, r_sort DESC, r_pk DESC LIMIT 1),
+nth AS (SELECT * FROM first ORDER BY r_score DESC, {order} OFFSET (SELECT nth FROM w) LIMIT 1),
+settled AS (SELECT (SELECT COUNT(*) FROM found) <= (SELECT pool FROM w) OR EXISTS (SELECT
+ FROM nth, last WHERE nth.r_score > last.r_bound OR nth.r_score = last.r_bound
+ AND (nth.r_order, nth.r_sort, nth.r_pk) <= (last.r_order, last.r_sort, last.r_pk)) AS yes),
+page AS (SELECT * FROM first WHERE (SELECT yes FROM settled)
+ UNION ALL SELECT found.*, NULL, {score} FROM found, w WHERE NOT (SELECT yes FROM settled)
+ ORDER BY r_score DESC, {order} LIMIT (SELECT size FROM w) OFFSET (SELECT start FROM w))
+SELECT total.n, page.r_order, page.r_pk, {slug}, page.r_title, page.r_aliases, {summary},
+ {body}, page.r_score FROM (SELECT COUNT(*) AS n FROM found) total LEFT JOIN page ON TRUE
+ {joins} ORDER BY page.r_score DESC, {page_order}"""
+
+# The planner takes pg_trgm's similarity for as cheap as a comparison, so on a table of few pages
+# (a thousand items whose long texts are stored apart, say) it would rather read every row and
+# compute it for each than ask the GIN indexes: for the 5,000 symptoms at 10,000 conditions,
+# 13 ms instead of 1. Set for the search's transaction only (the request's, if it has one).
+USE_THE_INDEXES = "SET LOCAL enable_seqscan = off"
+
+# Matches beyond the page's results that are ranked exactly too, to settle it (see SEARCH_SQL).
+POOL_SLACK = RESULTS_PER_PAGE
 
 
-@dataclass(frozen=True)
-class CompiledSearch:
-    """One search query's SQL, compiled for any query with the same number of words.
+def _column(source, field):
+    """A field's column, quoted for SQL."""
+    return connection.ops.quote_name(source.model._meta.get_field(field).column)
 
-    `slots[i]` lists where the i-th word goes in the parameters, and the last entry where the
-    trigram text goes.
+
+def _found_sql(order, source):
+    """One table's published matches, with what ranks them.
+
+    An item matches when its text has a query word, or its name or an alternate name is
+    similar to the query. Joined with OR, the tests use the table's GIN indexes together
+    (BitmapOr), and the cheap word test, first, spares most items the trigram similarity. The
+    status is compared through COALESCE so that its index is no way round them either (see
+    USE_THE_INDEXES): walking it would test nearly every row.
     """
+    quote = connection.ops.quote_name
+    title = f"t.{_column(source, source.title)}"
+    aliases = f"t.{_column(source, source.aliases)}" if source.aliases else "''"
+    vector = f"t.{quote(VECTOR_COLUMN)}"
+    words, name = "(SELECT query FROM w)", "(SELECT name FROM w)"
+    similar = " OR ".join(f"t.{_column(source, field)} %%>> {name}" for field in source.name_fields)
+    weights = ",".join(str(WEIGHTS[weight]) for weight in ("D", "C", "B", "A"))
+    return (
+        f"SELECT {order} AS r_order, t.{_column(source, 'id')} AS r_pk, {title} AS r_title,"
+        f' {aliases} AS r_aliases, LOWER({title}) COLLATE "C" AS r_sort,'
+        f" ts_rank('{{{weights}}}'::float4[], {vector}, {words}) AS r_rank"
+        f" FROM {quote(source.model._meta.db_table)} t"
+        f" WHERE COALESCE(t.{_column(source, 'status')}, '') = '{Status.PUBLISHED}'"
+        f" AND ({vector} @@ {words} OR {similar})"
+    )
 
-    sql: str
-    params: list
-    slots: list
 
-    @classmethod
-    def compile(cls, form, terms, using):
-        words = _Words([_TERM_PLACEHOLDER.format(n) for n in range(terms)], _TRIGRAM_PLACEHOLDER)
-        results = PostgresResults(words, using)
-        queryset = results.matching() if form == "count" else results.queryset()
-        sql, params, slots = compile_sql(
-            queryset.using(using), [*words.terms, words.trigram_text], form, using
+@lru_cache(maxsize=MAX_TERMS)
+def search_sql(terms):
+    """The SQL for a query of `terms` words: SEARCH_SQL for the four tables."""
+    quote = connection.ops.quote_name
+    joins, slugs, summaries, bodies = [], [], [], []
+    for order, source in enumerate(SOURCES):
+        alias = f"s{order}"
+        joins.append(
+            f"LEFT JOIN {quote(source.model._meta.db_table)} {alias}"
+            f" ON page.r_order = {order} AND {alias}.{_column(source, 'id')} = page.r_pk"
         )
-        return cls(sql, params, slots)
+        slugs.append(f"{alias}.{_column(source, 'slug')}")
+        summaries += [f"{alias}.{_column(source, source.summary)}"] if source.summary else []
+        bodies += [f"{alias}.{_column(source, source.body)}"] if source.body else []
+    return SEARCH_SQL.format(
+        tsquery=" || ".join([f"plainto_tsquery('{CONFIG}', %s)"] * terms),
+        found=" UNION ALL ".join(_found_sql(order, source) for order, source in enumerate(SOURCES)),
+        score=_SCORE.format(weight=NAME_WEIGHT, places=SCORE_PLACES),
+        bound=_BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES),
+        order=_ORDER,
+        page_order=", ".join(f"page.{column}" for column in _ORDER.split(", ")),
+        slug=f"COALESCE({', '.join(slugs)})",
+        summary=f"COALESCE({', '.join(summaries)}, '')",
+        body=f"COALESCE({', '.join(bodies)}, '')",
+        joins=" ".join(joins),
+    )
 
-    def params_for(self, query):
-        """The parameters with `query`'s words and trigram text in their places."""
-        return fill(self.params, self.slots, [*query.terms, query.trigram_text])
+
+def search_params(query, start, stop):
+    """The parameters of search_sql() for results [start:stop] of `query`."""
+    return [*query.terms, query.trigram_text, stop + POOL_SLACK, stop - 1, stop - start, start]
 
 
 class MemoryResults(Results):
@@ -327,6 +341,7 @@ class MemoryIndex:
             rows, key=lambda row: (row["r_order"], row["r_title"].lower(), row["r_pk"])
         )
         self.names = []
+        self.name_words = []
         # Compact arrays: a 10,000-condition catalogue has about a million (word, item) pairs.
         postings = defaultdict(lambda: (array("I"), array("d")))
         trigram_items = defaultdict(lambda: array("I"))
@@ -335,8 +350,12 @@ class MemoryIndex:
                 items, contributions = postings[word]
                 items.append(item)
                 contributions.append(contribution)
-            names = tuple(trigrams(row[column], share=True) for column in ("r_title", "r_aliases"))
+            words = tuple(
+                tuple(map(sys.intern, tokenize(row[column]))) for column in ("r_title", "r_aliases")
+            )
+            names = tuple(words_trigrams(field_words, share=True) for field_words in words)
             self.names.append(names)
+            self.name_words.append(words)
             for piece in {piece for name in names for piece, _, _ in name}:
                 trigram_items[piece].append(item)
         self.postings = dict(postings)
@@ -347,25 +366,31 @@ class MemoryIndex:
         """What each word adds to ts_rank before dividing by the number of query words.
 
         The tsvector concatenates the A, B and C fields in that order, so a word's occurrences
-        run A first, then B, then C; ts_rank adds weight / n² for the n-th occurrence.
+        run A first, then B, then C (see _rank_contribution()).
         """
         source = SOURCES_BY_KIND[row["r_kind"]]
         columns = {"A": ("r_title", "r_aliases"), "B": ("r_summary",), "C": ("r_body",)}
-        occurrences = defaultdict(list)
+        runs = defaultdict(list)
         for weight, fields in source.weighted_fields():
             text = " ".join(row[column] for column in columns[weight][: len(fields)])
-            for word in tokenize(text):
-                found = lexeme(word)
-                if found and len(occurrences[found]) < _MAX_POSITIONS:
-                    occurrences[found].append(WEIGHTS[weight])
-        return {
-            word: sum(w / (n * n) for n, w in enumerate(weights, 1)) / _RANK_DIVISOR
-            for word, weights in occurrences.items()
-        }
+            for word, count in Counter(map(lexeme, tokenize(text))).items():
+                if word:
+                    runs[word].append((WEIGHTS[weight], count))
+        return {word: _rank_contribution(tuple(word_runs)) for word, word_runs in runs.items()}
 
     def search(self, query):
         """Every match for `query`, ranked as PostgresResults ranks them."""
         return Ranking(self, query)
+
+
+# Most words of a catalogue occur in a few ways (once in a body, twice in a summary...): each way
+# is summed once.
+@lru_cache(maxsize=4096)
+def _rank_contribution(runs):
+    """What a word with `runs` of occurrences, (weight, count) in the order PostgreSQL keeps them,
+    adds to ts_rank: weight / n² for its n-th occurrence, over its first _MAX_POSITIONS."""
+    weights = [weight for weight, count in runs for _ in range(count)][:_MAX_POSITIONS]
+    return sum(w / (n * n) for n, w in enumerate(weights, 1)) / _RANK_DIVISOR
 
 
 class Ranking:
@@ -386,16 +411,22 @@ class Ranking:
         for piece in self.wanted:
             self.shared.update(index.trigram_items.get(piece, ()))
         need = len(self.wanted)
+        shared, terms = self.shared, self.terms
         # Entries are (-score, item, exact), so the heap gives the best first, equal scores in
         # the items' order. A name can be no more similar than the share of the query's trigrams
-        # it has, which bounds the score of an item not yet scored exactly.
+        # it has, which bounds the score of an item not yet scored exactly. (_score() written
+        # out: this runs for every match.)
         self.heap = [
-            (-self._score(self.shared[item] / need, rank), item, False)
+            (-round(NAME_WEIGHT * (shared[item] / need) + rank / terms, SCORE_PLACES), item, False)
             for item, rank in self.ranks.items()
         ]
         # An item whose text has none of the query's words matches if a name is similar enough.
-        for item, shared in self.shared.items():
-            if shared >= NAME_THRESHOLD * need and item not in self.ranks:
+        # A common trigram brings many names that share enough of the query's trigrams: their
+        # words rule most of them out before the costly similarity.
+        self.word_shares = {}
+        least = NAME_THRESHOLD * need
+        for item in [item for item, count in shared.items() if count >= least]:
+            if item not in self.ranks and self._similarity_bound(item) >= NAME_THRESHOLD:
                 similarity = self._similarity(item)
                 if similarity >= NAME_THRESHOLD:
                     self.heap.append((-self._score(similarity, 0.0), item, True))
@@ -419,6 +450,32 @@ class Ranking:
     def _score(self, similarity, rank):
         """PostgreSQL's score, from a name similarity and summed rank contributions."""
         return round(NAME_WEIGHT * similarity + rank / self.terms, SCORE_PLACES)
+
+    def _similarity_bound(self, item):
+        """An upper bound of the item's name similarity, from what each word of a name shares.
+
+        strict_word_similarity() is shared / (need + not shared) for some run of whole words. A
+        run that shares anything holds a word that does, and all that word does not share; it
+        shares no more than all its name's words together, nor more than the query has.
+        """
+        need = len(self.wanted)
+        bound = 0.0
+        for words in self.index.name_words[item]:
+            total, fewest_unshared = 0, None
+            for word in words:
+                shares = self.word_shares.get(word)
+                if shares is None:
+                    pieces = {piece for piece, _, _ in words_trigrams([word], share=True)}
+                    common = len(pieces & self.wanted)
+                    shares = self.word_shares[word] = (common, len(pieces) - common)
+                common, unshared = shares
+                if common:
+                    total += common
+                    if fewest_unshared is None or unshared < fewest_unshared:
+                        fewest_unshared = unshared
+            if total:
+                bound = max(bound, min(total, need) / (need + fewest_unshared))
+        return bound
 
     def _similarity(self, item):
         if not self.shared[item]:
@@ -484,6 +541,21 @@ def memory_index():
         index = MemoryIndex(list(parts[0].union(*parts[1:], all=True)))
         _memory = (version, index)
     return index
+
+
+def warm_memory_index():
+    """Build the in-memory index now if this database searches with it; say if it could not.
+
+    gunicorn calls this in its master process, so that the workers it forks start with the index
+    built and shared instead of each building it on its first search (1.5 s at 10,000
+    conditions). Content changes still rebuild it in each worker.
+    """
+    if connection.vendor == "postgresql":
+        return
+    try:
+        memory_index()
+    except Exception:
+        logger.exception("Search index not built in advance: each worker builds its own")
 
 
 def forget_memory_index():

@@ -5,16 +5,16 @@ a symptom's or treatment's short description counts as its summary), the body le
 """
 
 from dataclasses import dataclass
-
-from django.contrib.postgres.search import SearchVectorField
-from django.db.models import Expression
+from types import SimpleNamespace
 
 from conditions.models import Condition, Symptom, Treatment
 from faq.models import FAQ
 
 # PostgreSQL text-search configuration; search/analysis.py mirrors it for SQLite.
 CONFIG = "english"
-# The generated tsvector column search/migrations/0002 adds to each table on PostgreSQL.
+# The generated tsvector column search/migrations/0002 adds to each table on PostgreSQL, from
+# the fields weighted_fields() lists (tests/search/test_indexes.py checks that they agree). It is
+# not a model field, so that Django's model state, forms and serializers never see it.
 VECTOR_COLUMN = "search_vector"
 # ts_rank's weights for D, C, B and A (its defaults, written out because both databases use them).
 WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.4, "A": 1.0}
@@ -47,42 +47,10 @@ class Source:
             if fields
         ]
 
-    def vector(self):
-        """The stored weighted tsvector, which the migration's GIN index is built on."""
-        return StoredVector()
-
     def url(self, pk, slug, title):
-        """The item's address without a query: get_absolute_url() of an unsaved stand-in."""
-        return self.model(pk=pk, slug=slug, **{self.title: title}).get_absolute_url()
-
-
-class StoredVector(Expression):
-    """The current table's `search_vector` column (PostgreSQL only).
-
-    The column is not a model field, so that Django's model state, forms and serializers never
-    see it; this expression names it in SQL, qualified by the query's alias for the table.
-    search/migrations/0002 generates it from the fields `weighted_fields()` lists: name and
-    alternate names A, summary B, body C (tests/search/test_indexes.py checks they agree).
-    """
-
-    output_field = SearchVectorField()
-
-    def __init__(self, alias=None):
-        super().__init__()
-        self.alias = alias
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        return StoredVector(query.get_initial_alias())
-
-    def relabeled_clone(self, relabels):
-        return StoredVector(relabels.get(self.alias, self.alias))
-
-    def get_group_by_cols(self):
-        return [self]
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(self.alias)
-        return f"{table}.{connection.ops.quote_name(VECTOR_COLUMN)}", []
+        """The item's address without a query: the model's get_absolute_url() for a stand-in
+        with its fields (building a model instance costs more than the rest of a result)."""
+        return self.model.get_absolute_url(SimpleNamespace(pk=pk, slug=slug, **{self.title: title}))
 
 
 # In this order, equal scores list conditions first, then symptoms, treatments and questions.

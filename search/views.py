@@ -4,10 +4,8 @@ from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from conditions.views import BreadcrumbMixin
-from search.backends import content_search
+from search.backends import RESULTS_PER_PAGE, content_search
 from search.query import MAX_QUERY_LENGTH, Query
-
-RESULTS_PER_PAGE = 20
 
 
 class SearchView(BreadcrumbMixin, TemplateView):
@@ -22,7 +20,25 @@ class SearchView(BreadcrumbMixin, TemplateView):
         context.update(query=query, max_query_length=MAX_QUERY_LENGTH)
         if query:
             # get_page() turns a missing, malformed or out-of-range page number into a real page.
-            paginator = Paginator(content_search(query), RESULTS_PER_PAGE)
-            page = paginator.get_page(self.request.GET.get("page"))
+            number = self.request.GET.get("page")
+            results = content_search(query, window=likely_window(number))
+            page = Paginator(results, RESULTS_PER_PAGE).get_page(number)
             context.update(page_obj=page, results=page.object_list)
         return context
+
+
+# Page numbers past this are taken for the first page's when guessing what a search will show.
+MAX_LIKELY_PAGE = 10_000
+
+
+def likely_window(number):
+    """The results page `number` shows if it is in range: fetched with the count on PostgreSQL.
+
+    A wrong guess (a page out of range, which get_page() replaces) costs one more query.
+    """
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    first = (number - 1) * RESULTS_PER_PAGE if 1 <= number <= MAX_LIKELY_PAGE else 0
+    return slice(first, first + RESULTS_PER_PAGE)

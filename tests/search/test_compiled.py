@@ -1,83 +1,129 @@
-"""PostgreSQL search compiles its SQL once per number of words and reuses it faithfully."""
+"""PostgreSQL search: one prepared query per number of words, giving a page and the count.
+
+The query ranks the leading matches by an upper bound of their score and scores exactly only
+those, unless they cannot settle the page: either way the page must be the one a full ranking
+gives, which the in-memory index (checked against PostgreSQL in test_seed.py) provides here.
+"""
 
 import pytest
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
-from search.backends import MAX_COMPILED_TERMS, CompiledSearch, PostgresResults, _hit
+from conditions.models import Condition, Status, Symptom
+from search import backends
+from search.backends import MemoryIndex, PostgresResults, _columns, search_params, search_sql
 from search.query import Query
-from search.sources import CONFIG
+from search.sources import SOURCES
+from tests.factories import ConditionFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's compiled SQL"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search SQL"),
 ]
 
 
+def full_ranking(text):
+    """Every match for `text` as (kind, pk, score), best first, from the in-memory index."""
+    parts = [
+        source.model.objects.published().annotate(**_columns(source, order)).values()
+        for order, source in enumerate(SOURCES)
+    ]
+    ranking = MemoryIndex([row for part in parts for row in part]).search(Query.parse(text))
+    return [(hit.kind, hit.pk, hit.score) for hit in ranking]
+
+
+def page(text, start, stop):
+    """(count, results [start:stop]) from the SQL, fetching only that window."""
+    results = PostgresResults(Query.parse(text), window=slice(start, stop))
+    count = results.count()
+    return count, [(hit.kind, hit.pk, hit.score) for hit in results[start:stop]]
+
+
 @pytest.fixture
-def cold(monkeypatch):
-    """No SQL compiled by earlier tests."""
-    monkeypatch.setattr(PostgresResults, "compiled", {})
+def misleading_bounds():
+    """Wombat items whose upper bounds rank them otherwise than their scores.
+
+    Thirty symptoms named "Wombat NN" score their bound (a name similarity of 1). A condition
+    whose names say "Wombats" four times has the highest bound by far (its text rank), yet scores
+    below them (the plural's similarity is 0.67); conditions that only mention wombats have
+    bounds above every symptom's score too, and score little.
+    """
+    Symptom.objects.bulk_create(
+        Symptom(name=f"Wombat {i:02}", slug=f"wombat-{i}", status=Status.PUBLISHED)
+        for i in range(30)
+    )
+    ConditionFactory(name="Wombats", alternate_names="Wombats\nWombats\nWombats")
+    Condition.objects.bulk_create(
+        Condition(
+            name=f"Burrow {i}",
+            slug=f"burrow-{i}",
+            summary="Wombat. " * (i + 1),
+            status=Status.PUBLISHED,
+        )
+        for i in range(5)
+    )
 
 
-def found(text):
-    """(count, first 30 results) through the compiled SQL."""
-    results = PostgresResults(Query.parse(text))
-    return results.count(), [(hit.kind, hit.pk, hit.score) for hit in results[0:30]]
+@pytest.mark.parametrize("slack", [0, 1, 20, 100_000], ids=lambda slack: f"slack-{slack}")
+def test_a_page_is_the_full_rankings_whether_the_leading_matches_settle_it_or_not(
+    misleading_bounds, monkeypatch, slack
+):
+    # Slack 0 and 1 leave the pool to the misleading bounds, so every match is scored; 20 lets
+    # the leading matches settle the first pages; 100,000 scores every match among them.
+    monkeypatch.setattr(backends, "POOL_SLACK", slack)
+    expected = full_ranking("wombat")
+    assert len(expected) == 36
+
+    for start, stop in [(0, 20), (20, 40), (0, 1), (1, 2), (5, 6), (15, 25), (34, 36), (35, 50)]:
+        assert page("wombat", start, stop) == (36, expected[start:stop]), (start, stop)
 
 
-def found_by_the_orm(text):
-    """(count, first 30 results) from the querysets, compiled afresh by Django."""
-    results = PostgresResults(Query.parse(text))
-    hits = [_hit(row, row["r_score"]) for row in results.queryset()[0:30]]
-    return results.matching().count(), [(hit.kind, hit.pk, hit.score) for hit in hits]
+@pytest.mark.parametrize("text", ["wombat", "wombats burrow", "wombt", "burrow 3"])
+def test_count_and_pages_agree_with_the_full_ranking(misleading_bounds, text):
+    expected = full_ranking(text)
+
+    for start in range(0, len(expected) + 20, 20):
+        assert page(text, start, start + 20) == (len(expected), expected[start : start + 20])
 
 
-def test_searches_with_as_many_words_reuse_the_compiled_sql(seeded, cold):
-    found("popliteal cyst")
-    compiled = dict(PostgresResults.compiled)
-    assert sorted(form for form, _, _ in compiled) == ["count", "page"]
+def test_one_query_gives_the_count_and_the_window_another_page_one_more(
+    misleading_bounds, django_assert_num_queries
+):
+    expected = full_ranking("wombat")
+    results = PostgresResults(Query.parse("wombat"), window=slice(20, 40))
 
-    count, hits = found("menicus tear")
+    # Each time the search query, after the planner's setting for its transaction.
+    with django_assert_num_queries(2):
+        assert results.count() == 36
+        assert [hit.pk for hit in results[20:36]] == [pk for _, pk, _ in expected[20:36]]
+        assert results[25].pk == expected[25][1]
+    with django_assert_num_queries(2):
+        assert [hit.pk for hit in results[0:20]] == [pk for _, pk, _ in expected[0:20]]
+    with django_assert_num_queries(0):
+        assert results[5:5] == []
 
-    assert PostgresResults.compiled == compiled
-    assert all(PostgresResults.compiled[key] is compiled[key] for key in compiled)
-    assert count > 0
-    assert hits[0][2] > 1  # Meniscus Tear's name is similar, so this is not the first query's
-    assert (count, hits) == found_by_the_orm("menicus tear")
+
+def test_a_page_past_the_end_still_gives_the_count(misleading_bounds):
+    assert page("wombat", 1000, 1020) == (36, [])
+
+
+def test_the_sql_depends_only_on_the_number_of_words():
+    # So psycopg prepares it once per connection for every query of as many words.
+    two = Query.parse("knee pain")
+    assert search_sql(2) is search_sql(len(Query.parse("bakers cist").terms))
+    assert search_sql(2) != search_sql(3)
+    assert search_params(two, 20, 40)[:3] == ["knee", "pain", "knee pain"]
+    # psycopg parses statements up to 4,096 characters once, longer ones on every run.
+    assert len(search_sql(8)) < 4096
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["knee", "swelling behind knee", "bakers cist", "knee & | ! :* <-> () \\ % _ [ ]", "x-ray"],
+    "text", ["knee & | ! :* <-> () \\ % _ [ ]", "x-ray", "' OR 1=1; --", "%s %(x)s {0}"]
 )
-def test_compiled_sql_finds_what_a_fresh_compile_finds(seeded, text):
-    found(text)  # compiled, or reused from an earlier test
-    assert found(text) == found_by_the_orm(text)
+def test_odd_words_are_only_parameters(seeded, text):
+    query = Query.parse(text)
+    sql = search_sql(len(query.terms))
 
+    count, hits = page(text, 0, 30)
 
-def test_queries_with_many_words_are_answered_but_not_kept(seeded, cold):
-    words = "knee pain swelling cyst tear tendon ligament cartilage running walking stairs"
-    assert len(Query.parse(words).terms) > MAX_COMPILED_TERMS
-
-    assert found(words) == found_by_the_orm(words)
-    assert PostgresResults.compiled == {}
-
-
-def test_an_empty_slice_is_empty_without_asking_the_database(seeded, django_assert_num_queries):
-    results = PostgresResults(Query.parse("knee"))
-    results.count()
-    with django_assert_num_queries(0):
-        assert results[5:5] == []
-        assert results[5:3] == []
-
-
-def test_compiling_refuses_sql_that_writes_a_word_into_its_text(monkeypatch):
-    # Reused, such SQL would search every query for the placeholder instead of its words.
-    def inlined(self):
-        return SearchQuery(RawSQL(f"'{self.query.terms[0]}'", ()), config=CONFIG)
-
-    monkeypatch.setattr(PostgresResults, "tsquery", inlined)
-    with pytest.raises(ValueError, match="placeholder is written into the SQL text"):
-        CompiledSearch.compile("count", 1, "default")
+    assert (count, hits) == (len(full_ranking(text)), full_ranking(text)[:30])
+    assert all(term not in sql for term in query.terms if len(term) > 2)

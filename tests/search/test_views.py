@@ -106,14 +106,37 @@ def test_results_are_paginated_and_bad_page_numbers_give_a_real_page(client):
         assert len(result_titles(html)) in (RESULTS_PER_PAGE, 5)
 
 
+def test_every_result_is_on_exactly_one_page_in_order(client, django_assert_max_num_queries):
+    # Equal scores across a page boundary, in two content types: the pages must not repeat or
+    # skip an item, whichever page is read first.
+    for i in range(RESULTS_PER_PAGE + 3):
+        SymptomFactory(name=f"Dingo {i:02}")
+    ConditionFactory(name="Dingo knee", summary="Dingo. " * 5)
+    FAQFactory(question="Is a dingo a knee?", answer="Dingo " * 30)
+
+    pages = {}
+    for number in (2, 1):
+        with django_assert_max_num_queries(2):
+            pages[number] = result_titles(get_page(client, {"q": "dingo", "page": str(number)}))
+    titles = pages[1] + pages[2]
+
+    assert len(pages[1]) == RESULTS_PER_PAGE and len(titles) == RESULTS_PER_PAGE + 5
+    assert sorted(titles) == sorted(
+        [f"Dingo {i:02}" for i in range(RESULTS_PER_PAGE + 3)]
+        + ["Dingo knee", "Is a dingo a knee?"]
+    )
+    assert titles[0] == "Dingo knee"
+
+
 @pytest.mark.parametrize("n", [1, 30], ids=["1-result", "30-results"])
 def test_search_page_query_count_does_not_grow_with_results(client, django_assert_num_queries, n):
     for i in range(n):
         ConditionFactory(name=f"Wallaby {i}", summary="A wallaby knee.", body="Wallaby. " * 20)
         FAQFactory(question=f"Wallaby question {i}?", answer="About a wallaby.")
 
-    # PostgreSQL: 1. count the matches in the four tables (one UNION ALL query)
+    # PostgreSQL: 1. the planner told to use the indexes, for the search's transaction
     #             2. one page of matches, scored and ordered, with the fields the page shows
+    #                and the number of matches in the four tables
     # SQLite:     1. the content version (row counts and latest changes of the four tables)
     #             2. every published item, to build the in-memory index (the test starts cold;
     #                while content is unchanged, later searches skip this query)
