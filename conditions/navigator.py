@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from django import forms
 from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from conditions.models import Condition, RedFlagRule, Status, slug_url
 from kneeinfo.cache import generation_cached
@@ -91,8 +93,8 @@ class SymptomCheckerForm(forms.Form):
     def choices(self, name):
         """Field `name`'s choices with the ids and checked state its widget would give them.
 
-        The template draws the inputs from these: through Django's form renderer every checkbox
-        is a template render of its own, and they were most of the page's time.
+        The inputs are drawn from these: through Django's form renderer every checkbox is a
+        template render of its own, and they were most of the page's time.
         """
         bound = self[name]
         selected = bound.field.widget.format_value(bound.value())
@@ -102,8 +104,22 @@ class SymptomCheckerForm(forms.Form):
         ]
 
     @property
-    def symptom_choices(self):
-        return self.choices("symptom")
+    def symptom_inputs(self):
+        """The symptom checkboxes and their labels, marked up as CheckboxSelectMultiple would.
+
+        Joined here, not looped over in the template: a loop pass cost ~14 us a checkbox, and
+        the 10,000-condition content offers 57 symptoms (0.8 ms, a quarter of the page).
+        """
+        invalid = ' aria-invalid="true"' if self["symptom"].errors else ""
+        return mark_safe(
+            "".join(
+                f'<div class="choice"><input type="checkbox" name="symptom"'
+                f' value="{escape(c.value)}" id="{escape(c.id)}"{invalid}'
+                f"{' checked' if c.checked else ''}>"
+                f' <label for="{escape(c.id)}">{escape(c.label)}</label></div>'
+                for c in self.choices("symptom")
+            )
+        )
 
     @property
     def onset_choices(self):
