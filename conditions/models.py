@@ -405,6 +405,9 @@ class Condition(NamedContent):
             # The A–Z and home lists: published conditions in case-blind name order, read a page
             # at a time straight off the index instead of sorting every condition per request.
             models.Index(F("status"), Lower("name"), name="condition_status_az"),
+            # The symptom checker's onset tiers: published conditions that start the chosen way,
+            # in the same name order, without reading every condition to find the few that do.
+            models.Index(F("status"), F("onset"), Lower("name"), name="condition_status_onset_az"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from django import forms
 from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from conditions.models import Condition, RedFlagRule, Status, slug_url
 from kneeinfo.cache import generation_cached
@@ -91,8 +93,8 @@ class SymptomCheckerForm(forms.Form):
     def choices(self, name):
         """Field `name`'s choices with the ids and checked state its widget would give them.
 
-        The template draws the inputs from these: through Django's form renderer every checkbox
-        is a template render of its own, and they were most of the page's time.
+        The inputs are drawn from these: through Django's form renderer every checkbox is a
+        template render of its own, and they were most of the page's time.
         """
         bound = self[name]
         selected = bound.field.widget.format_value(bound.value())
@@ -102,8 +104,22 @@ class SymptomCheckerForm(forms.Form):
         ]
 
     @property
-    def symptom_choices(self):
-        return self.choices("symptom")
+    def symptom_inputs(self):
+        """The symptom checkboxes and their labels, marked up as CheckboxSelectMultiple would.
+
+        Joined here, not looped over in the template: a loop pass cost ~14 us a checkbox, and
+        the 10,000-condition content offers 57 symptoms (0.8 ms, a quarter of the page).
+        """
+        invalid = ' aria-invalid="true"' if self["symptom"].errors else ""
+        return mark_safe(
+            "".join(
+                f'<div class="choice"><input type="checkbox" name="symptom"'
+                f' value="{escape(c.value)}" id="{escape(c.id)}"{invalid}'
+                f"{' checked' if c.checked else ''}>"
+                f' <label for="{escape(c.id)}">{escape(c.label)}</label></div>'
+                for c in self.choices("symptom")
+            )
+        )
 
     @property
     def onset_choices(self):
@@ -197,60 +213,49 @@ def red_flags_for(chosen):
     ]
 
 
+IN_AREA = (
+    "EXISTS (SELECT 1 FROM conditions_condition_knee_areas link"
+    " WHERE link.condition_id = c.id AND link.kneearea_id = %s)"
+)
+
+
 def conditions_ranked(chosen, onset="", area=None, limit=RESULT_LIMIT):
     """Published conditions sharing the choices, best first, each with `matched_symptoms`
     (those of `chosen` it has, in the order of `chosen`).
 
     Score: 3 per chosen symptom the condition has, 2 for the chosen area, 1 for the chosen
-    onset; ties by name regardless of case. One query however many conditions there are: the
-    candidates are read from the links to the chosen symptoms and area (through their indexes),
-    so a popular area among 10,000 conditions stays quick.
+    onset; ties by name regardless of case. One query however many conditions there are.
+
+    Only the conditions with a chosen symptom are scored one by one. Every other candidate
+    scores what the rest of its tier does (the area, with or without the onset; or the onset
+    alone), so a tier is read in name order off an index and stops after `limit` rows. Scoring
+    and sorting every candidate grew with the site: 10,000 conditions put ~3,700 at the back.
     """
     if not chosen and area is None and not onset:
         return []
     # A column per chosen symptom (a repeated one counts twice, as it always has) saying whether
     # the condition has it, so the cards can list their matches without another query.
     flags = [f"m{index}" for index in range(len(chosen))]
-
-    def links(condition, area_match, flag, source):
-        columns = "".join(f", {flag} AS {name}" for name in flags)
-        return f"SELECT {condition} AS condition_id, {area_match} AS area_match{columns} {source}"
-
-    branches, params = [], []
-    if chosen:
-        ids = [symptom.pk for symptom in chosen]
-        source = f"FROM conditions_condition_symptoms WHERE symptom_id IN ({placeholders(ids)})"
-        branches.append(
-            links("condition_id", 0, "CASE WHEN symptom_id = %s THEN 1 ELSE 0 END", source)
-        )
-        params += ids + ids
-    if area is not None:
-        source = "FROM conditions_condition_knee_areas WHERE kneearea_id = %s"
-        branches.append(links("condition_id", 1, 0, source))
-        params.append(area.pk)
-    if not branches:
-        # Only the onset was chosen: every condition that starts that way is a candidate.
-        branches.append(links("id", 0, 0, "FROM conditions_condition WHERE onset = %s"))
-        params.append(onset)
-    params.append(Status.PUBLISHED)
-    score = [f"3 * matched.{name}" for name in flags] + ["2 * matched.area_match"]
-    if onset:
-        score.append("CASE WHEN c.onset = %s THEN 1 ELSE 0 END")
-        params.append(onset)
-    most = "".join(f", MAX({name}) AS {name}" for name in flags)
-    hits = "".join(f", matched.{name}" for name in flags)
+    ids = [symptom.pk for symptom in chosen]
+    parts = [with_chosen_symptoms(ids, flags, onset, area)] if ids else []
+    # The tiers, by how their conditions' onset compares with the chosen one (None: any onset).
+    # Outside an area the onset alone makes candidates, but only when no symptom was chosen.
+    if area is not None and onset:
+        tiers = ["=", "<>"]
+    elif area is not None:
+        tiers = [None]
+    else:
+        tiers = [] if ids else ["="]
+    parts += [tier_without_chosen_symptoms(ids, flags, onset, area, op, limit) for op in tiers]
+    score = [f"3 * {name}" for name in flags] + ["2 * area_match", "onset_match"]
     rows = fetch(
         f"""
-        SELECT c.name, c.slug, c.summary, matched.area_match{hits}
-        FROM (SELECT condition_id, MAX(area_match) AS area_match{most}
-              FROM ({" UNION ALL ".join(branches)}) AS link
-              GROUP BY condition_id) AS matched
-        JOIN conditions_condition c ON c.id = matched.condition_id
-        WHERE c.status = %s
-        ORDER BY {" + ".join(score)} DESC, LOWER(c.name)
+        SELECT name, slug, summary, area_match{"".join(f", {name}" for name in flags)}
+        FROM ({" UNION ALL ".join(sql for sql, _ in parts)}) AS ranked
+        ORDER BY {" + ".join(score)} DESC, LOWER(name)
         LIMIT %s
         """,
-        [*params, limit],
+        [*(param for _, params in parts for param in params), limit],
     )
     results = []
     for name, slug, summary, area_match, *hits in rows:
@@ -261,3 +266,65 @@ def conditions_ranked(chosen, onset="", area=None, limit=RESULT_LIMIT):
         url = slug_url("conditions:condition_detail", slug)
         results.append(RankedCondition(name, url, summary, matched, area_match))
     return results
+
+
+def with_chosen_symptoms(ids, flags, onset, area):
+    """SQL and parameters: every published condition with a chosen symptom, with its matches.
+
+    They are read from the links to the chosen symptoms, so there are as many as share them.
+    """
+    area_match, onset_match, params = "0", "0", []
+    if area is not None:
+        area_match = f"CASE WHEN {IN_AREA} THEN 1 ELSE 0 END"
+        params.append(area.pk)
+    if onset:
+        onset_match = "CASE WHEN c.onset = %s THEN 1 ELSE 0 END"
+        params.append(onset)
+    most = "".join(
+        f", MAX(CASE WHEN symptom_id = %s THEN 1 ELSE 0 END) AS {name}" for name in flags
+    )
+    sql = f"""
+        SELECT c.name, c.slug, c.summary, {area_match} AS area_match,
+            {onset_match} AS onset_match{"".join(f", matched.{name}" for name in flags)}
+        FROM (SELECT condition_id{most}
+              FROM conditions_condition_symptoms
+              WHERE symptom_id IN ({placeholders(ids)})
+              GROUP BY condition_id) AS matched
+        JOIN conditions_condition c ON c.id = matched.condition_id
+        WHERE c.status = %s
+        """
+    return sql, [*params, *ids, *ids, Status.PUBLISHED]
+
+
+def tier_without_chosen_symptoms(ids, flags, onset, area, onset_op, limit):
+    """SQL and parameters: the first `limit` by name of the published conditions in the chosen
+    area (or, with no area, of any) that have none of the chosen symptoms and whose onset
+    compares with the chosen one by `onset_op` ("=", "<>", or None for any onset).
+
+    The database walks the conditions in name order (condition_status_az, or for one onset
+    condition_status_onset_az) checking each one's links, and stops at `limit`: a few dozen
+    rows for an area holding a third of the conditions.
+    """
+    tests, params = ["c.status = %s"], [Status.PUBLISHED]
+    if area is not None:
+        tests.append(IN_AREA)
+        params.append(area.pk)
+    if ids:
+        tests.append(
+            "NOT EXISTS (SELECT 1 FROM conditions_condition_symptoms link"
+            f" WHERE link.condition_id = c.id AND link.symptom_id IN ({placeholders(ids)}))"
+        )
+        params += ids
+    if onset_op:
+        tests.append(f"c.onset {onset_op} %s")
+        params.append(onset)
+    sql = f"""
+        SELECT * FROM (
+            SELECT c.name, c.slug, c.summary, {int(area is not None)} AS area_match,
+                {int(onset_op == "=")} AS onset_match{"".join(f", 0 AS {name}" for name in flags)}
+            FROM conditions_condition c
+            WHERE {" AND ".join(tests)}
+            ORDER BY LOWER(c.name)
+            LIMIT %s) AS tier
+        """
+    return sql, [*params, limit]

@@ -1,6 +1,8 @@
 """The symptom checker: ranking, red flags, the knee diagram, bad input, query counts."""
 
+import random
 import re
+from itertools import combinations
 from urllib.parse import urlencode
 
 import pytest
@@ -174,6 +176,68 @@ def test_unpublished_conditions_are_never_suggested(client):
     ConditionFactory(name="Hidden draft", symptoms=[swelling], status=Status.DRAFT)
     names = result_names(client.get(URL, {"symptom": "swelling"}).text)
     assert names == ["Shown"]
+
+
+def test_equal_scores_are_ordered_by_name_whichever_choices_scored_them(client):
+    # 3 from a symptom alone ties with 3 from the area and the onset; case plays no part.
+    swelling = SymptomFactory(slug="swelling")
+    ConditionFactory(name="Beta", symptoms=[swelling])
+    ConditionFactory(name="alpha", knee_areas=["back"], onset=Condition.Onset.INJURY)
+    ConditionFactory(name="Gamma", knee_areas=["back"], onset=Condition.Onset.INJURY)
+    ConditionFactory(name="Aardvark", knee_areas=["back"], onset=Condition.Onset.GRADUAL)
+    ConditionFactory(name="Delta", symptoms=[swelling], knee_areas=["back"])
+    ConditionFactory(name="Epsilon", onset=Condition.Onset.INJURY)  # the onset alone: no match
+    page = client.get(URL, {"symptom": "swelling", "area": "back", "onset": "injury"}).text
+    assert result_names(page) == ["Delta", "alpha", "Beta", "Gamma", "Aardvark"]
+
+
+def brute_force_ranking(chosen, onset, area, limit):
+    """The ranking as the checker defines it, scoring every published condition in Python."""
+    ranked = []
+    conditions = Condition.objects.filter(status=Status.PUBLISHED)
+    for condition in conditions.prefetch_related("symptoms", "knee_areas"):
+        has = set(condition.symptoms.all())
+        hits = [symptom for symptom in chosen if symptom in has]
+        area_match = area is not None and area.pk in {a.pk for a in condition.knee_areas.all()}
+        onset_match = bool(onset) and condition.onset == onset
+        # The onset alone makes a condition a candidate only when nothing else was chosen.
+        if hits or area_match or (not chosen and area is None and onset_match):
+            score = 3 * len(hits) + 2 * area_match + onset_match
+            matched = [symptom.slug for symptom in dict.fromkeys(hits)]
+            ranked.append((-score, condition.name.lower(), matched, int(area_match)))
+    return [(name, matched, area_match) for _, name, matched, area_match in sorted(ranked)[:limit]]
+
+
+@pytest.mark.parametrize("limit", [1, 3, 20])
+def test_ranking_matches_scoring_every_condition(limit):
+    # Small limits cut inside each tier of equal scores; names are letters only, in both cases,
+    # so the database's collation orders them as Python does.
+    rng = random.Random(limit)
+    symptoms = [SymptomFactory() for _ in range(4)]
+    areas = list(KneeArea.objects.all())
+    names = rng.sample([a + b for a in "abcdefgh" for b in "pqrstuvw"], 40)
+    for name in names:
+        ConditionFactory(
+            name=name.capitalize() if rng.random() < 0.5 else name,
+            symptoms=rng.sample(symptoms, rng.choice([0, 0, 1, 1, 2, 3])),
+            knee_areas=[area.slug for area in rng.sample(areas, rng.choice([0, 1, 1, 2]))],
+            onset=rng.choice(Condition.Onset.values),
+            status=rng.choice([Status.PUBLISHED] * 4 + [Status.DRAFT]),
+        )
+    # Every set of up to three symptoms, and one with a symptom chosen twice (it counts twice).
+    choices = [list(chosen) for size in range(4) for chosen in combinations(symptoms, size)]
+    choices.append([symptoms[0], symptoms[0], symptoms[2]])
+    for chosen in choices:
+        for area in [None, *areas]:
+            for onset in Condition.Onset.values:
+                if not chosen and area is None and not onset:
+                    continue
+                got = [
+                    (c.name.lower(), [s.slug for s in c.matched_symptoms], c.area_match)
+                    for c in navigator.conditions_ranked(chosen, onset, area, limit)
+                ]
+                expected = brute_force_ranking(chosen, onset, area, limit)
+                assert got == expected, (chosen, onset, area)
 
 
 @pytest.mark.parametrize("count", [1, 30])
