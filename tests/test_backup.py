@@ -7,7 +7,7 @@ import subprocess
 import sys
 import uuid
 from contextlib import closing
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import psycopg
@@ -101,6 +101,19 @@ def test_export_then_import_into_an_empty_database_loses_nothing(content, tmp_pa
     assert cyst.history.count() == history_before >= 2
     assert FAQ.objects.get().conditions.get() == cyst
     assert Condition.objects.get(slug="draft").status == Status.DRAFT
+
+
+def test_times_come_back_to_the_microsecond(content, tmp_path):
+    # Django's JSON encoder would write .000 for this, and the restore would differ.
+    saved = datetime(2026, 1, 6, 12, 0, 0, 456, tzinfo=UTC)
+    Condition.objects.filter(pk=content.pk).update(updated_at=saved)
+    path = export(tmp_path)
+    empty_the_database()
+
+    call_command("import_content", str(path), verbosity=0)
+
+    assert Condition.objects.get(slug="bakers-cyst").updated_at == saved
+    assert rows(export(tmp_path, "again.json")) == rows(path)
 
 
 def test_users_the_content_names_are_recreated_without_a_password(

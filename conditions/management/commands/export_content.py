@@ -7,6 +7,7 @@ empty database of either kind (SQLite or PostgreSQL). Users named by the content
 history authors) are listed by name only: no passwords, no permissions.
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -22,6 +23,19 @@ FORMAT = "kneeinfo-content"
 VERSION = 1
 BACKUP_APPS = ("conditions", "faq", "taggit")
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
+
+
+class BackupEncoder(serializers.json.DjangoJSONEncoder):
+    """Django's JSON encoder, but times keep their microseconds.
+
+    Django's cuts them to milliseconds: a history record saved at .000456 s would come back at
+    .000 and sort, compare and export differently after a restore.
+    """
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat().replace("+00:00", "Z")
+        return super().default(o)
 
 
 def is_history(model):
@@ -110,7 +124,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         backup = content_export()
-        text = json.dumps(backup, cls=serializers.json.DjangoJSONEncoder, indent=1)
+        text = json.dumps(backup, cls=BackupEncoder, indent=1)
         if str(file) == "-":
             self.stdout.write(text)
             return
