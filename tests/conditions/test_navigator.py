@@ -208,8 +208,11 @@ def brute_force_ranking(chosen, onset, area, limit):
     return [(name, matched, area_match) for _, name, matched, area_match in sorted(ranked)[:limit]]
 
 
+@pytest.mark.parametrize("small_area", [0, navigator.SMALL_AREA])
 @pytest.mark.parametrize("limit", [1, 3, 20])
-def test_ranking_matches_scoring_every_condition(limit):
+def test_ranking_matches_scoring_every_condition(limit, small_area, monkeypatch):
+    # Both ways of reading an area's candidates: walking every condition, or its links.
+    monkeypatch.setattr(navigator, "SMALL_AREA", small_area)
     # Small limits cut inside each tier of equal scores; names are letters only, in both cases,
     # so the database's collation orders them as Python does.
     rng = random.Random(limit)
@@ -228,7 +231,8 @@ def test_ranking_matches_scoring_every_condition(limit):
     choices = [list(chosen) for size in range(4) for chosen in combinations(symptoms, size)]
     choices.append([symptoms[0], symptoms[0], symptoms[2]])
     for chosen in choices:
-        for area in [None, *areas]:
+        # Areas as the view passes them, with their sizes.
+        for area in [None, *navigator.count_knee_areas()]:
             for onset in Condition.Onset.values:
                 if not chosen and area is None and not onset:
                     continue
