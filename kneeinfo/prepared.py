@@ -97,7 +97,8 @@ class PreparedLists:
         if (using, paged) not in self.compiled:
             self.compiled[using, paged] = self.compile(using, paged)
         sql, params, slots = self.compiled[using, paged]
-        params = fill(params, slots[: 1 + 2 * paged], [value, start, stop][: 1 + 2 * paged])
+        # Unpaged SQL has no places for the bounds: they fill nothing.
+        params = fill(params, slots, [value, start, stop])
         blocks = {name: [] for name in self.queries}
         for row in PreparedQuery.fetch(sql, params, using):
             name, query, first = self.layout[row[0]]
