@@ -23,6 +23,7 @@ which reproduces PostgreSQL's stemming, stop words and trigram similarity.
 
 import heapq
 import logging
+import math
 import sys
 from array import array
 from collections import Counter, defaultdict
@@ -57,6 +58,9 @@ _RANK_DIVISOR = 1.64493406685
 _MAX_POSITIONS = 256
 # Results on a page: the slice a search most likely reads first.
 RESULTS_PER_PAGE = 20
+# Counting an item's trigrams from its names costs about as much as looking up this many
+# postings in a set (measured at 10,000 conditions).
+_LOOKUPS_PER_NAME = 80
 _COLUMNS = ("r_kind", "r_order", "r_pk", "r_slug", "r_title", "r_aliases", "r_summary", "r_body")
 
 
@@ -344,7 +348,7 @@ class MemoryIndex:
         self.name_words = []
         # Compact arrays: a 10,000-condition catalogue has about a million (word, item) pairs.
         postings = defaultdict(lambda: (array("I"), array("d")))
-        trigram_items = defaultdict(lambda: array("I"))
+        trigram_items = defaultdict(list)
         for item, row in enumerate(self.rows):
             for word, contribution in self._contributions(row).items():
                 items, contributions = postings[word]
@@ -359,7 +363,9 @@ class MemoryIndex:
             for piece in {piece for name in names for piece, _, _ in name}:
                 trigram_items[piece].append(item)
         self.postings = dict(postings)
-        self.trigram_items = dict(trigram_items)
+        # Tuples of one shared int per item: a search counts and looks up their items in C
+        # without making an int of each (an array's), which took as long again.
+        self.trigram_items = {piece: tuple(items) for piece, items in trigram_items.items()}
 
     @staticmethod
     def _contributions(row):
@@ -397,42 +403,94 @@ class Ranking:
     """The matches for one query: counted at once, scored and ordered only as far as is read.
 
     An item's name similarity (pure Python, tens of microseconds) is the costly part of its
-    score, and a common word matches thousands of items. So each match waits in a heap under a
-    cheap upper bound of its score, and only an item that reaches the top of the heap gets its
-    exact score: the first N results cost about N exact scores, however many items match.
+    score, and a common word matches thousands of items. So each match waits in a heap under an
+    upper bound of its score, and is worked on only when it reaches the top, in stages of
+    growing cost: a loose bound from the query's rarest trigrams, narrowed by counting all the
+    trigrams its names share, then by what each of its names' words shares, then the exact
+    score. The first N results cost about N exact scores, however many items match.
     """
+
+    # Heap entries are (-score or -bound, item, stage): the best come first, equal scores in the
+    # items' order, and an item's stage says how far its score has been worked out.
+    LOOSE, SHARED, WORDS, EXACT = 0, 1, 2, 3
 
     def __init__(self, index, query):
         self.index = index
         self.wanted = trigram_set(query.trigram_text)
         self.ranks = self._ranks(index, query)
         self.terms = len(query.lexemes)
-        self.shared = Counter()
-        for piece in self.wanted:
-            self.shared.update(index.trigram_items.get(piece, ()))
-        need = len(self.wanted)
-        shared, terms = self.shared, self.terms
-        # Entries are (-score, item, exact), so the heap gives the best first, equal scores in
-        # the items' order. A name can be no more similar than the share of the query's trigrams
-        # it has, which bounds the score of an item not yet scored exactly. (_score() written
-        # out: this runs for every match.)
-        self.heap = [
-            (-round(NAME_WEIGHT * (shared[item] / need) + rank / terms, SCORE_PLACES), item, False)
-            for item, rank in self.ranks.items()
-        ]
-        # An item whose text has none of the query's words matches if a name is similar enough.
-        # A common trigram brings many names that share enough of the query's trigrams: their
-        # words rule most of them out before the costly similarity.
         self.word_shares = {}
-        least = NAME_THRESHOLD * need
-        for item in [item for item, count in shared.items() if count >= least]:
-            if item not in self.ranks and self._similarity_bound(item) >= NAME_THRESHOLD:
-                similarity = self._similarity(item)
-                if similarity >= NAME_THRESHOLD:
-                    self.heap.append((-self._score(similarity, 0.0), item, True))
+        need = len(self.wanted)
+        # A name is similar enough only if it has at least `least` of the query's trigrams, so
+        # it has one of any (need - least + 1) of them: the items of the rarest such are the
+        # only candidates, and a common trigram's thousands of items need not be counted.
+        least = math.ceil(NAME_THRESHOLD * need)
+        postings = sorted((index.trigram_items.get(piece, ()) for piece in self.wanted), key=len)
+        self.common_postings = postings[need - least + 1 :]
+        self.rare_shares = Counter()
+        for items in postings[: need - least + 1]:
+            self.rare_shares.update(items)
+        # Shares of the query's trigrams are counted item by item from the names (`shares`),
+        # or for every item at once from all the postings (`counted`, in C): at once if the
+        # candidates without a text match, which all need counting, would cost more one by
+        # one, or once counting one by one has cost a quarter as much (_rank_to()).
+        self.shares, self.counted = {}, None
+        self.spent, self.bulk_cost = 0, sum(map(len, self.common_postings))
+        unmatched = self.rare_shares.keys() - self.ranks.keys()
+        if len(unmatched) * _LOOKUPS_PER_NAME > self.bulk_cost:
+            self._count_all()
+        self.heap = self._bounded(self.ranks)
+        # An item whose text has none of the query's words matches if a name is similar enough;
+        # its words rule most candidates out before the costly similarity.
+        shares = (
+            self.counted
+            if self.counted is not None
+            else {item: self._shared(item) for item in unmatched}
+        )
+        for item in [item for item in unmatched if shares[item] >= least]:
+            if (
+                self._similarity_bound(item) >= NAME_THRESHOLD
+                and (similarity := self._similarity(item)) >= NAME_THRESHOLD
+            ):
+                self.heap.append((-self._score(similarity, 0.0), item, self.EXACT))
         heapq.heapify(self.heap)
         self.count = len(self.heap)
         self.ranked = []
+
+    def _bounded(self, items):
+        """Heap entries of text matches under the bounds of their scores (_score() written out:
+        this runs for every match).
+
+        A name similarity is at most the name's share of the query's trigrams. Until every
+        share is counted, that share is at most what it has of the rarest ones, plus all of the
+        others.
+        """
+        if not items:
+            return []  # nor any trigram to divide by, if the query has no words
+        need, terms, ranks = len(self.wanted), self.terms, self.ranks
+        if self.counted is not None:
+            counted = self.counted
+            return [
+                (
+                    -round(
+                        NAME_WEIGHT * (counted[item] / need) + ranks[item] / terms, SCORE_PLACES
+                    ),
+                    item,
+                    self.SHARED,
+                )
+                for item in items
+            ]
+        common = len(self.common_postings)
+        most = [NAME_WEIGHT * (min(need, rare + common) / need) for rare in range(need + 1)]
+        rare_shares = self.rare_shares
+        return [
+            (
+                -round(most[rare_shares.get(item, 0)] + ranks[item] / terms, SCORE_PLACES),
+                item,
+                self.LOOSE,
+            )
+            for item in items
+        ]
 
     @staticmethod
     def _ranks(index, query):
@@ -455,30 +513,61 @@ class Ranking:
         """An upper bound of the item's name similarity, from what each word of a name shares.
 
         strict_word_similarity() is shared / (need + not shared) for some run of whole words. A
-        run that shares anything holds a word that does, and all that word does not share; it
-        shares no more than all its name's words together, nor more than the query has.
+        run shares no more than its words together, nor more than the query has, and it has all
+        that each of its words does not share. So a run whose sharing words each leave at most
+        u unshared is no more similar than all such words of the name together would be, over
+        need + u.
         """
-        need = len(self.wanted)
+        need, word_shares = len(self.wanted), self.word_shares
         bound = 0.0
         for words in self.index.name_words[item]:
-            total, fewest_unshared = 0, None
+            sharing = []
             for word in words:
-                shares = self.word_shares.get(word)
-                if shares is None:
-                    pieces = {piece for piece, _, _ in words_trigrams([word], share=True)}
-                    common = len(pieces & self.wanted)
-                    shares = self.word_shares[word] = (common, len(pieces) - common)
-                common, unshared = shares
-                if common:
-                    total += common
-                    if fewest_unshared is None or unshared < fewest_unshared:
-                        fewest_unshared = unshared
-            if total:
-                bound = max(bound, min(total, need) / (need + fewest_unshared))
+                share = word_shares.get(word)
+                if share is None:
+                    share = self._word_share(word)
+                if share:
+                    sharing.append(share)
+            sharing.sort()
+            total = 0
+            for unshared, common in sharing:
+                total += common
+                bound = max(bound, min(total, need) / (need + unshared))
         return bound
 
+    def _word_share(self, word):
+        """(trigrams not shared, shared) of a word that shares any of the query's; else ()."""
+        pieces = {piece for piece, _, _ in words_trigrams([word], share=True)}
+        common = len(pieces & self.wanted)
+        share = self.word_shares[word] = (len(pieces) - common, common) if common else ()
+        return share
+
+    def _shared(self, item):
+        """How many of the query's trigrams the item's names have."""
+        if self.counted is not None:
+            return self.counted[item]
+        shared = self.shares.get(item)
+        if shared is None:
+            self.spent += _LOOKUPS_PER_NAME
+            pieces = {piece for name in self.index.names[item] for piece, _, _ in name}
+            shared = self.shares[item] = len(pieces & self.wanted)
+        return shared
+
+    def _count_all(self):
+        self.counted = self.rare_shares.copy()
+        for items in self.common_postings:
+            self.counted.update(items)
+
+    def _tighten(self):
+        """Count every share at once, and narrow every loose bound in the heap."""
+        self._count_all()
+        loose = [item for _, item, stage in self.heap if stage == self.LOOSE]
+        self.heap[:] = [entry for entry in self.heap if entry[2] != self.LOOSE]
+        self.heap += self._bounded(loose)
+        heapq.heapify(self.heap)
+
     def _similarity(self, item):
-        if not self.shared[item]:
+        if not self._shared(item):
             return 0.0
         return max(
             strict_word_similarity("", "", self.wanted, name) for name in self.index.names[item]
@@ -488,14 +577,23 @@ class Ranking:
         """Move items from the heap to `ranked` until it holds the first `stop` results."""
         heap, ranked = self.heap, self.ranked
         while heap and len(ranked) < stop:
-            bound, item, exact = heap[0]
-            if exact:
+            key, item, stage = heap[0]
+            if stage == self.EXACT:
                 # Nothing left in the heap can score higher, or as high and list earlier.
                 heapq.heappop(heap)
-                ranked.append(_hit(self.index.rows[item], -bound))
-                continue
-            score = self._score(self._similarity(item), self.ranks[item])
-            heapq.heapreplace(heap, (-score, item, True))
+                ranked.append(_hit(self.index.rows[item], -key))
+            elif stage == self.LOOSE:
+                if item not in self.shares and self.spent * 4 > self.bulk_cost:
+                    self._tighten()
+                    continue
+                bound = self._score(self._shared(item) / len(self.wanted), self.ranks[item])
+                heapq.heapreplace(heap, (-bound, item, self.SHARED))
+            elif stage == self.SHARED:
+                most = min(self._shared(item) / len(self.wanted), self._similarity_bound(item))
+                heapq.heapreplace(heap, (-self._score(most, self.ranks[item]), item, self.WORDS))
+            else:
+                score = self._score(self._similarity(item), self.ranks[item])
+                heapq.heapreplace(heap, (-score, item, self.EXACT))
 
     def __len__(self):
         return self.count
