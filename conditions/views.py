@@ -19,7 +19,7 @@ from conditions.models import Condition, KneeArea, Symptom, Tag, TagRedirect, Tr
 from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
 from kneeinfo.cache import generation_cached
-from kneeinfo.prepared import PreparedLists, PreparedQuery
+from kneeinfo.prepared import PreparedLists, PreparedObject, PreparedQuery
 
 POPULAR_TAG_COUNT = 20
 FAQ_TEASER_COUNT = 3
@@ -226,8 +226,26 @@ def condition_initials():
     )
 
 
+def _with_reviewer(conditions):
+    return conditions.select_related("reviewed_by__clinician_profile")
+
+
+PUBLISHED_CONDITION = PreparedObject(
+    lambda slug: _with_reviewer(Condition.objects.published()).filter(slug=slug)
+)
+
+
 class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
     context_object_name = "condition"
+
+    def get_object(self, queryset=None):
+        if self.can_preview(Condition):
+            return super().get_object(queryset)
+        # Everyone else, on the busiest page: the published condition, from a prepared query.
+        condition = PUBLISHED_CONDITION(self.kwargs["slug"])
+        if condition is None:
+            raise Http404("No published condition here")
+        return condition
 
     def get_context_data(self, **kwargs):
         condition = self.object
@@ -246,7 +264,7 @@ class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
         return context
 
     def get_queryset(self):
-        return self.content(Condition).select_related("reviewed_by__clinician_profile")
+        return _with_reviewer(self.content(Condition))
 
 
 class SymptomListView(BreadcrumbMixin, ListView):

@@ -10,10 +10,12 @@ like `.only()` gives.
 from django.db import connections
 from django.db.models import Window
 from django.db.models.functions import RowNumber
+from django.db.models.query import get_related_populators
 
 # Stand in for the caller's value and for a page's bounds while compiling; no real id, slug,
 # offset or page size equals them.
 PLACEHOLDER = -727_272_727
+TEXT_PLACEHOLDER = str(PLACEHOLDER)
 OFFSET_PLACEHOLDER, LIMIT_PLACEHOLDER = 727_272_001, 727_272_002
 
 
@@ -66,6 +68,57 @@ class PreparedQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+class PreparedObject:
+    """The one object a queryset finds by a text value (a slug, say), or None.
+
+    `build(value)` returns the queryset: a unique lookup, select_related() allowed, no
+    annotations or prefetching. It is compiled once per database; each call runs its SQL and
+    makes the object and its related objects, their values converted, the way Django's own
+    iterator (ModelIterable) does. Building and compiling a condition with its reviewer cost
+    the ORM 0.6 ms a request, against 0.1 for running it.
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self.compiled = {}
+
+    def __call__(self, value, using="default"):
+        if using not in self.compiled:
+            self.compiled[using] = self.compile(using)
+        sql, params, slots, make = self.compiled[using]
+        rows = PreparedQuery.fetch(sql, fill(params, slots, [value]), using)
+        if len(rows) > 1:
+            raise ValueError(f"{len(rows)} objects for {value!r}: the lookup is not unique")
+        return make(rows[0]) if rows else None
+
+    def compile(self, using):
+        queryset = self.build(TEXT_PLACEHOLDER).using(using)
+        if queryset.query.annotation_select or queryset._prefetch_related_lookups:
+            raise ValueError("annotations and prefetching are not kept")
+        sql, params, slots = compile_sql(queryset, [TEXT_PLACEHOLDER], "all", using)
+        # The same query's columns, as Django's iterator reads them.
+        compiler = queryset.query.get_compiler(using)
+        compiler.setup_query()
+        select, klass_info = compiler.select, compiler.klass_info
+        model, fields = klass_info["model"], klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        converters = compiler.get_converters([column[0] for column in select])
+
+        def make(row):
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connections[using])
+            instance = model.from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            return instance
+
+        return sql, params, slots, make
 
 
 class PreparedLists:

@@ -1,12 +1,15 @@
 """Prepared queries (kneeinfo/prepared.py) return what the querysets they were built from return."""
 
+import datetime
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models.functions import Lower
 
-from conditions.models import Condition, Status, Symptom
-from kneeinfo.prepared import PreparedLists, PreparedQuery
+from conditions.models import ClinicianProfile, Condition, Status, Symptom
+from kneeinfo.prepared import PreparedLists, PreparedObject, PreparedQuery
 from tests.factories import ConditionFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +174,75 @@ def test_pages_of_lists_and_their_counts_are_one_statement_each(
     assert names(page["conditions"]) == names(with_symptom(pain.pk)[3:6])
     assert names(lists(pain.pk, start=6, stop=9)["conditions"]) == ["condition 06"]
     assert lists(pain.pk, start=9, stop=12)["conditions"] == []
+
+
+def everything(instance):
+    """Every column's value, and which related objects came with it (select_related)."""
+    return (
+        [getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields],
+        sorted(instance._state.fields_cache),
+    )
+
+
+@pytest.fixture
+def reviewed():
+    """Conditions reviewed by a clinician with a profile, by one without, and by nobody."""
+    users = get_user_model().objects
+    clinician = users.create_user("clinician", first_name="Ada", last_name="Lovelace")
+    ClinicianProfile.objects.create(
+        user=clinician, profession="Physiotherapist", registration_number="HCPC PH1"
+    )
+    plain = users.create_user("plain")
+    return [
+        ConditionFactory(
+            name="With profile", reviewed_by=clinician, last_reviewed_on=datetime.date(2026, 1, 2)
+        ),
+        ConditionFactory(name="Without profile", reviewed_by=plain),
+        ConditionFactory(name="Nobody"),
+        ConditionFactory(name="Draft", reviewed_by=clinician, status=Status.DRAFT),
+    ]
+
+
+def published_with_reviewer(slug):
+    return (
+        Condition.objects.published()
+        .select_related("reviewed_by__clinician_profile")
+        .filter(slug=slug)
+    )
+
+
+def test_an_object_is_the_querysets_with_its_related_objects_and_converted_values(
+    reviewed, django_assert_num_queries
+):
+    query = PreparedObject(published_with_reviewer)
+
+    for condition in reviewed[:3]:
+        expected = published_with_reviewer(condition.slug).get()
+        with django_assert_num_queries(1):
+            got = query(condition.slug)
+        assert everything(got) == everything(expected)
+        assert type(got.created_at) is type(expected.created_at)
+        if expected.reviewed_by:
+            assert everything(got.reviewed_by) == everything(expected.reviewed_by)
+            profile = getattr(expected.reviewed_by, "clinician_profile", None)
+            assert getattr(got.reviewed_by, "clinician_profile", None) == profile
+    assert list(query.compiled) == ["default"]
+
+
+def test_no_object_is_none(reviewed):
+    query = PreparedObject(published_with_reviewer)
+
+    assert query(reviewed[3].slug) is None  # a draft
+    assert query("no-such-condition") is None
+
+
+def test_what_it_cannot_keep_is_refused(reviewed):
+    by_status = PreparedObject(lambda status: Condition.objects.filter(status=status))
+    with pytest.raises(ValueError, match="not unique"):
+        by_status(Status.PUBLISHED)
+
+    annotated = PreparedObject(
+        lambda slug: Condition.objects.filter(slug=slug).alias().annotate(n=Lower("name"))
+    )
+    with pytest.raises(ValueError, match="annotations"):
+        annotated("nobody")
