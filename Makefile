@@ -47,7 +47,9 @@ lint: install
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
+# Static files collected first, as for serving: whitenoise warns on every app start without them.
 test: lint
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(PY) -m pytest
 	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== the same tests on PostgreSQL ($(PG_TEST_URL))"; \
