@@ -19,6 +19,17 @@ from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
 
+class Initial(models.Func):
+    """The upper-case first character of a text, as the A–Z page groups names.
+
+    Written without parameters, so that a query's expression is the index's word for word:
+    SQLite and PostgreSQL only use an index on an expression the query repeats exactly.
+    """
+
+    template = "UPPER(SUBSTR(%(expressions)s, 1, 1))"
+    output_field = models.CharField()
+
+
 @cache
 def _url_prefix(url_name):
     return reverse(url_name, args=["-"]).removesuffix("-/")
@@ -302,6 +313,9 @@ class Symptom(NamedContent):
             # The symptom checker lists the few symptoms offered there on every visit; without
             # this it reads every published symptom's row to find them.
             models.Index(fields=["in_navigator", "status"], name="symptom_navigator_idx"),
+            # The symptoms list reads a page in name order off this instead of sorting them all
+            # (5,000 symptoms at 10,000 conditions: 3.4 ms on PostgreSQL).
+            models.Index(fields=["status", "name"], name="symptom_status_name"),
         ]
 
     def get_absolute_url(self):
@@ -332,6 +346,10 @@ class Treatment(NamedContent):
 
     class Meta(NamedContent.Meta):
         permissions = editorial_permissions("treatment", "treatments")
+        indexes = [
+            # The treatments list, a page at a time by kind and name (as the symptoms list).
+            models.Index(fields=["status", "kind", "name"], name="treatment_status_kind_name"),
+        ]
 
     def get_absolute_url(self):
         return slug_url("conditions:treatment_detail", self.slug)
@@ -405,6 +423,8 @@ class Condition(NamedContent):
             # The A–Z and home lists: published conditions in case-blind name order, read a page
             # at a time straight off the index instead of sorting every condition per request.
             models.Index(F("status"), Lower("name"), name="condition_status_az"),
+            # The A–Z page's letters, and its page of one letter, in the same order.
+            models.Index(F("status"), Initial("name"), Lower("name"), name="condition_initial_az"),
             # The symptom checker's onset tiers: published conditions that start the chosen way,
             # in the same name order, without reading every condition to find the few that do.
             models.Index(F("status"), F("onset"), Lower("name"), name="condition_status_onset_az"),

@@ -1,12 +1,22 @@
-"""sitemap.xml: every published page, with when it last changed."""
+"""The sitemap: every published page, with when it last changed.
+
+`/sitemap.xml` is an index of sections (`/sitemap-conditions.xml` and so on), each in pages of
+SITEMAP_PAGE_SIZE URLs (`?p=2`...): at 10,000 conditions one sitemap of all 16,000 URLs took a
+second to build on each request.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from conditions.models import Condition, Symptom, Tag, Treatment
+from conditions.models import Condition, Symptom, Treatment
+from conditions.views import tag_uses, tag_with_uses
+
+SITEMAP_PAGE_SIZE = 1000
 
 
 class ContentSitemap(Sitemap):
+    limit = SITEMAP_PAGE_SIZE
+
     def __init__(self, model):
         self.model = model
 
@@ -15,6 +25,12 @@ class ContentSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        # The index lists sections without a date: Django's own would build every item to find
+        # the latest, and even MAX(updated_at) reads every row (26 ms at 10,000 conditions).
+        # Each URL in a section still has its own.
+        return None
 
 
 class PageSitemap(Sitemap):
@@ -37,8 +53,10 @@ class PageSitemap(Sitemap):
 class TagSitemap(Sitemap):
     """Topic pages that list at least one published item."""
 
+    limit = SITEMAP_PAGE_SIZE
+
     def items(self):
-        return Tag.objects.visible().with_published_use().order_by("pk")
+        return [tag_with_uses(*use) for use in sorted(tag_uses())]
 
 
 SITEMAPS = {

@@ -36,8 +36,8 @@ def test_home_page_query_count(client, django_assert_num_queries, n):
 
     # 1. published conditions for the A–Z list
     # 2. the content generation, which keys what the local-memory cache keeps (kneeinfo/cache.py)
-    # 3. popular tags, annotated with how many published items use each (then cached until
-    #    content changes; the test's saves have just changed it)
+    # 3. every visible tag with how many published items use each, for the most used (then
+    #    cached until content changes; the test's saves have just changed it)
     # 4. the first three published FAQs
     with django_assert_num_queries(4):
         html = get_html(client, "/")
@@ -160,12 +160,16 @@ def test_tag_list_query_count(client, django_assert_num_queries, n):
     TreatmentFactory(tags=tags)
     FAQFactory(tags=tags)
 
-    # 1. COUNT of tags used by published content, for the pages
-    # 2. this page of them, each annotated with its published use count
+    # 1. the content generation, which keys what the local-memory cache keeps
+    # 2. every visible tag with its published use count (then cached until content changes;
+    #    the test's saves have just changed it); the page is cut from that list
     with django_assert_num_queries(2):
         html = get_html(client, "/tags/")
 
     assert f"{tags[-1].name} <span" in html
+    # Until content changes, every page of topics is cut from the cached counts.
+    with django_assert_num_queries(1):
+        get_html(client, "/tags/?page=1")
 
 
 @ONE_AND_MANY
@@ -208,15 +212,18 @@ def test_sitemap_query_count(client, django_assert_num_queries, n):
     SymptomFactory.create_batch(n)
     treatments = TreatmentFactory.create_batch(n)
 
-    # The home page and the lists cost nothing; per content sitemap, the paginator's
-    # 1. COUNT of published items and
-    # 2. the page of published items (slug, updated_at):
-    # 1-2 conditions, 3-4 symptoms, 5-6 treatments, 7-8 topics with published items.
-    with django_assert_num_queries(8):
-        response = client.get("/sitemap.xml")
+    # The index: the home page and the lists cost nothing; 1-3. COUNT of published conditions,
+    # symptoms and treatments, for their sections' pages; 4. the content generation and
+    # 5. every topic with published items (then cached until content changes).
+    with django_assert_num_queries(5):
+        index = client.get("/sitemap.xml")
+    # A section's page: 1. COUNT of published items, 2. the page of them (slug, updated_at).
+    with django_assert_num_queries(2):
+        section = client.get("/sitemap-treatments.xml")
 
-    assert response.status_code == 200
-    assert treatments[-1].get_absolute_url().encode() in response.content
+    assert index.status_code == section.status_code == 200
+    assert b"/sitemap-treatments.xml" in index.content
+    assert treatments[-1].get_absolute_url().encode() in section.content
 
 
 def test_robots_txt_query_count(client, django_assert_num_queries):

@@ -103,7 +103,7 @@ def test_open_graph_tags_describe_the_page(client):
 def test_sitemap_lists_published_pages_with_lastmod(client):
     shown = ConditionFactory(slug="shown")
     ConditionFactory(slug="draft", status=Status.DRAFT)
-    xml = client.get("/sitemap.xml").text
+    xml = client.get("/sitemap-conditions.xml").text
     assert "http://testserver/conditions/shown/" in xml
     assert "/conditions/draft/" not in xml
     assert f"<lastmod>{shown.updated_at.date().isoformat()}" in xml

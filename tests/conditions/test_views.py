@@ -11,6 +11,7 @@ from django.utils.html import escape
 from pytest_django.asserts import assertInHTML
 
 from conditions.models import Condition, Status, Treatment
+from conditions.sitemaps import ContentSitemap
 from tests.factories import (
     ConditionFactory,
     FAQFactory,
@@ -729,6 +730,32 @@ def test_tag_list_shows_each_topic_with_how_many_published_pages_use_it(client):
     assertInHTML('<a href="/tags/sport/">sport <span class="count">(1 page)</span></a>', html)
 
 
+def test_home_page_shows_the_most_used_topics_first_and_equal_ones_a_to_z(client):
+    uses = {"Beta": 3, "alpha": 1, "Gamma": 3, "delta": 2, "epsilon": 2}
+    tags = {name: TagFactory(name=name) for name in uses}
+    for name, count in uses.items():
+        for _ in range(count):
+            ConditionFactory(tags=[tags[name]])
+    ConditionFactory(tags=[TagFactory(name="Zeta", is_hidden=True)] * 5)
+    for i in range(30):
+        ConditionFactory(tags=[TagFactory(name=f"once {i:02}")])
+
+    html = get_page(client, "/")
+
+    listed = re.search(
+        r"<ul class=\"tag-list\" aria-labelledby=\"topics-heading\">(.*?)</ul>", html, re.S
+    )
+    names = re.findall(r">([^<]+)</a>", listed.group(1))
+    assert names == [
+        "Beta",
+        "Gamma",
+        "delta",
+        "epsilon",
+        "alpha",
+        *[f"once {i:02}" for i in range(15)],
+    ]
+
+
 @pytest.mark.parametrize("status", HIDDEN_STATES)
 def test_topic_used_only_by_unpublished_content_is_not_listed(client, status):
     ConditionFactory(tags=[TagFactory(name="shown topic")])
@@ -860,7 +887,7 @@ def test_unpublished_content_appears_on_no_public_page(client, knee_site, status
     knee_site["condition"].treatments.add(hidden["treatment"])
     hidden["condition"].faqs.add(knee_site["faq"])
 
-    for url in [*HTML_PAGES, "/tags/secret-topic/", "/sitemap.xml"]:
+    for url in [*HTML_PAGES, "/tags/secret-topic/", *sitemap_pages(client)]:
         html = get_page(client, url)
         for item in hidden.values():
             assert str(item) not in html, f"{item} is on {url}"
@@ -875,15 +902,29 @@ def test_unpublished_content_appears_on_no_public_page(client, knee_site, status
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap_entries(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def get_xml(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
     assert response["Content-Type"].startswith("application/xml")
-    root = ElementTree.fromstring(response.content)
-    return {
-        url.findtext("sm:loc", namespaces=SITEMAP_NS): url.findtext("sm:lastmod", None, SITEMAP_NS)
-        for url in root.findall("sm:url", SITEMAP_NS)
-    }
+    return ElementTree.fromstring(response.content)
+
+
+def sitemap_pages(client):
+    """The sitemap index's entries: the path of each page of each section."""
+    index = get_xml(client, "/sitemap.xml")
+    locations = [entry.findtext("sm:loc", namespaces=SITEMAP_NS) for entry in index]
+    return [location.removeprefix("http://testserver") for location in locations]
+
+
+def sitemap_entries(client):
+    """{URL: lastmod} over every page of every section the index lists; each URL once."""
+    entries = {}
+    for page in sitemap_pages(client):
+        for url in get_xml(client, page).findall("sm:url", SITEMAP_NS):
+            location = url.findtext("sm:loc", namespaces=SITEMAP_NS)
+            assert location not in entries, f"{location} is listed twice"
+            entries[location] = url.findtext("sm:lastmod", None, SITEMAP_NS)
+    return entries
 
 
 def test_sitemap_lists_the_home_page_lists_and_every_published_page(client, knee_site):
@@ -910,6 +951,24 @@ def test_sitemap_says_when_a_condition_page_last_changed(client, knee_site):
     lastmod = sitemap_entries(client)["http://testserver/conditions/bakers-cyst/"]
 
     assert lastmod == timezone.localdate(condition.updated_at).isoformat()
+
+
+def test_a_big_sitemap_section_comes_in_pages_that_the_index_lists(client, monkeypatch):
+    monkeypatch.setattr(ContentSitemap, "limit", 2)
+    conditions = ConditionFactory.create_batch(5)
+
+    pages = sitemap_pages(client)
+    entries = sitemap_entries(client)
+
+    assert [page for page in pages if page.startswith("/sitemap-conditions.xml")] == [
+        "/sitemap-conditions.xml",
+        "/sitemap-conditions.xml?p=2",
+        "/sitemap-conditions.xml?p=3",
+    ]
+    assert {f"http://testserver{c.get_absolute_url()}" for c in conditions} <= set(entries)
+    for past_the_end in ["?p=4", "?p=0", "?p=x"]:
+        assert client.get(f"/sitemap-conditions.xml{past_the_end}").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 @pytest.mark.parametrize("status", HIDDEN_STATES)
