@@ -34,7 +34,7 @@ def test_urls_are_plain_and_stable():
     assert ConditionFactory(slug="bakers-cyst").get_absolute_url() == "/conditions/bakers-cyst/"
     assert SymptomFactory(slug="swelling").get_absolute_url() == "/symptoms/swelling/"
     assert TagFactory(name="Knee pain").get_absolute_url() == "/tags/knee-pain/"
-    assert FAQFactory(slug="why").get_absolute_url() == "/faq/#why"
+    assert FAQFactory(slug="why").get_absolute_url() == "/faq/why/"
 
 
 def test_tags_are_case_insensitive_and_shared_by_every_type():

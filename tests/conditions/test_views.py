@@ -192,7 +192,7 @@ def test_home_lists_published_conditions_topics_and_common_questions(client, kne
     assertInHTML('<a href="/conditions/bakers-cyst/">Baker&#x27;s cyst</a>', html)
     assertInHTML('<a href="/tags/swelling/">swelling</a>', html)
     assertInHTML(
-        '<a href="/faq/#is-a-bakers-cyst-serious">Is a Baker&#x27;s cyst serious?</a>', html
+        '<a href="/faq/is-a-bakers-cyst-serious/">Is a Baker&#x27;s cyst serious?</a>', html
     )
 
 
@@ -202,7 +202,7 @@ def test_home_shows_only_the_first_three_questions_in_faq_order(client):
 
     html = get_page(client, "/")
 
-    shown = re.findall(r'<a href="/faq/#[^"]+">([^<]+)</a>', html)
+    shown = re.findall(r'<a href="/faq/[^"#]+/">([^<]+)</a>', html)
     assert shown == ["First?", "Second?", "Third?"]
 
 
@@ -784,7 +784,7 @@ def test_tag_page_lists_every_published_kind_of_content_with_the_tag(client, kne
     )
     assertInHTML('<a href="/treatments/ice-pack/">Ice pack</a>', section(html, "tag-treatments"))
     assertInHTML(
-        '<a href="/faq/#is-a-bakers-cyst-serious">Is a Baker&#x27;s cyst serious?</a>',
+        '<a href="/faq/is-a-bakers-cyst-serious/">Is a Baker&#x27;s cyst serious?</a>',
         section(html, "tag-faqs"),
     )
     assert "Nothing is published under this topic yet" not in html

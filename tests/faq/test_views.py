@@ -65,8 +65,9 @@ def test_each_question_has_an_anchor_the_home_page_links_to(client):
     home = client.get("/").content.decode()
     html = faq_page(client)
 
-    assert faq.get_absolute_url() == "/faq/#is-it-arthritis"
-    assert 'href="/faq/#is-it-arthritis"' in home
+    assert faq.get_absolute_url() == "/faq/is-it-arthritis/"
+    assert 'href="/faq/is-it-arthritis/"' in home
+    assert client.get("/faq/is-it-arthritis/")["Location"] == "/faq/#is-it-arthritis"
     assert 'id="is-it-arthritis"' in html
     assert 'aria-labelledby="is-it-arthritis-q"' in entry(html, "is-it-arthritis")
 
@@ -171,3 +172,21 @@ def test_faq_page_has_breadcrumbs_canonical_url_and_description(client):
     assert '<link rel="canonical" href="http://testserver/faq/">' in html
     assert '<meta name="description" content="Answers to common questions about knee pain' in html
     assert html.count("<h1") == 1
+
+
+def test_a_questions_link_leads_to_the_page_of_the_list_that_holds_it(client):
+    # 50 a page; equal order and question are told apart by the slug, as the list sorts them.
+    faqs = [FAQFactory(question=f"Question {i:03}?", slug=f"q-{i:03}") for i in range(120)]
+    twins = [FAQFactory(question="Twin?", order=1, slug=slug) for slug in ("twin-b", "twin-a")]
+    FAQFactory(question="Draft?", slug="draft", status=Status.DRAFT)
+
+    for faq in [*faqs, *twins]:
+        response = client.get(faq.get_absolute_url())
+        assert response.status_code == 302
+        page = response["Location"].split("#")[0]
+        assert response["Location"].endswith(f"#{faq.slug}")
+        assert f'id="{faq.slug}"' in client.get(page).content.decode(), faq.slug
+    assert client.get(faqs[0].get_absolute_url())["Location"] == "/faq/#q-000"
+    assert client.get(faqs[-1].get_absolute_url())["Location"] == "/faq/?page=3#q-119"
+    assert client.get("/faq/draft/").status_code == 404
+    assert client.get("/faq/no-such-question/").status_code == 404

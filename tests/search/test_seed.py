@@ -106,7 +106,7 @@ def test_results_page_is_a_proper_page_that_search_engines_skip(seeded, client):
 
 def test_faq_results_link_to_the_answer(seeded, client):
     html = get_page(client, {"q": "posterior knee pain"})
-    assert '<a href="/faq/#what-is-posterior-knee-pain">' in html
+    assert '<a href="/faq/what-is-posterior-knee-pain/">' in html
 
 
 def test_typo_is_forgiven_and_the_intended_word_marked(seeded, client):
