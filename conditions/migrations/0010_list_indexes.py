@@ -7,23 +7,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conditions', '0009_condition_onset_index'),
+        ("conditions", "0009_condition_onset_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='condition',
-            index=models.Index(models.F('status'), conditions.models.Initial('name'), django.db.models.functions.text.Lower('name'), name='condition_initial_az'),
+            model_name="condition",
+            index=models.Index(
+                models.F("status"),
+                conditions.models.Initial("name"),
+                django.db.models.functions.text.Lower("name"),
+                name="condition_initial_az",
+            ),
         ),
         migrations.AddIndex(
-            model_name='symptom',
-            index=models.Index(fields=['status', 'name'], name='symptom_status_name'),
+            model_name="symptom",
+            index=models.Index(fields=["status", "name"], name="symptom_status_name"),
         ),
         migrations.AddIndex(
-            model_name='treatment',
-            index=models.Index(fields=['status', 'kind', 'name'], name='treatment_status_kind_name'),
+            model_name="treatment",
+            index=models.Index(
+                fields=["status", "kind", "name"], name="treatment_status_kind_name"
+            ),
+        ),
+        # Statistics for the new indexes. Without them SQLite guessed that the letter index was
+        # the way to read a FAQ page's conditions, and took 55 ms instead of 0.1 at 10,000
+        # conditions; nothing else would ever gather them there.
+        migrations.RunSQL(
+            [
+                f"ANALYZE {table}"
+                for table in ("conditions_condition", "conditions_symptom", "conditions_treatment")
+            ],
+            reverse_sql=migrations.RunSQL.noop,
         ),
     ]

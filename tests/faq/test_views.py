@@ -7,6 +7,7 @@ import pytest
 from pytest_django.asserts import assertInHTML
 
 from conditions.models import Status
+from faq.views import FAQ_PAGE_SIZE
 from tests.factories import ConditionFactory, FAQFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,9 +176,9 @@ def test_faq_page_has_breadcrumbs_canonical_url_and_description(client):
 
 
 def test_a_questions_link_leads_to_the_page_of_the_list_that_holds_it(client):
-    # 50 a page; equal order and question are told apart by the slug, as the list sorts them.
-    faqs = [FAQFactory(question=f"Question {i:03}?", slug=f"q-{i:03}") for i in range(120)]
-    twins = [FAQFactory(question="Twin?", order=1, slug=slug) for slug in ("twin-b", "twin-a")]
+    # Equal order and question are told apart by the slug, as the list sorts them.
+    faqs = [FAQFactory(question=f"Q {i:03}?", slug=f"q-{i:03}", order=0) for i in range(120)]
+    twins = [FAQFactory(question="Twin?", order=0, slug=slug) for slug in ("twin-b", "twin-a")]
     FAQFactory(question="Draft?", slug="draft", status=Status.DRAFT)
 
     for faq in [*faqs, *twins]:
@@ -187,6 +188,9 @@ def test_a_questions_link_leads_to_the_page_of_the_list_that_holds_it(client):
         assert response["Location"].endswith(f"#{faq.slug}")
         assert f'id="{faq.slug}"' in client.get(page).content.decode(), faq.slug
     assert client.get(faqs[0].get_absolute_url())["Location"] == "/faq/#q-000"
-    assert client.get(faqs[-1].get_absolute_url())["Location"] == "/faq/?page=3#q-119"
+    last_page = 119 // FAQ_PAGE_SIZE + 1
+    assert client.get(faqs[-1].get_absolute_url())["Location"] == f"/faq/?page={last_page}#q-119"
+    twin_page = 121 // FAQ_PAGE_SIZE + 1  # after the 120 others; twin-a before twin-b
+    assert client.get("/faq/twin-b/")["Location"] == f"/faq/?page={twin_page}#twin-b"
     assert client.get("/faq/draft/").status_code == 404
     assert client.get("/faq/no-such-question/").status_code == 404
