@@ -310,9 +310,11 @@ class Symptom(NamedContent):
     class Meta(NamedContent.Meta):
         permissions = editorial_permissions("symptom", "symptoms")
         indexes = [
-            # The symptom checker lists the few symptoms offered there on every visit; without
-            # this it reads every published symptom's row to find them.
-            models.Index(fields=["in_navigator", "status"], name="symptom_navigator_idx"),
+            # The symptom checker lists the few symptoms offered there, by name, on every visit.
+            # With the name in the index they are read in order: with only the first two
+            # columns SQLite preferred walking symptom_status_name through every published
+            # symptom to skip the sort (57 of 5,000 at 10,000 conditions: 2.2 ms, now 0.05).
+            models.Index(fields=["in_navigator", "status", "name"], name="symptom_navigator_name"),
             # The symptoms list reads a page in name order off this instead of sorting them all
             # (5,000 symptoms at 10,000 conditions: 3.4 ms on PostgreSQL).
             models.Index(fields=["status", "name"], name="symptom_status_name"),

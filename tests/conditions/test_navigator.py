@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -286,3 +288,28 @@ def test_admin_warns_when_a_red_flag_symptom_has_no_callout(clinician_client, se
     bakers = Condition.objects.get(slug="bakers-cyst")
     page = clinician_client.get(reverse("admin:conditions_condition_change", args=[bakers.pk]))
     assert "red-flag rule" not in page.text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_checker_reads_its_few_symptoms_off_their_index_in_name_order():
+    # The 10,000-condition content in miniature: many published symptoms, few offered. With
+    # statistics gathered, SQLite walked every published symptom in name order to skip a sort.
+    Symptom.objects.bulk_create(
+        Symptom(
+            name=f"Symptom {n:04}",
+            slug=f"symptom-{n}",
+            status=Status.PUBLISHED,
+            in_navigator=n % 50 == 0,
+        )
+        for n in range(1000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as queries:
+        offered = navigator.navigator_symptoms()
+    assert [symptom.name for symptom in offered] == [f"Symptom {n:04}" for n in range(0, 1000, 50)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {queries[0]['sql']}")
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+    assert "USING INDEX symptom_navigator_name (in_navigator=? AND status=?)" in plan
+    assert "TEMP B-TREE" not in plan
