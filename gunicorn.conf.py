@@ -1,5 +1,6 @@
 """gunicorn settings; each can be overridden from the environment (see .env.example)."""
 
+import gc
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
@@ -34,6 +35,13 @@ def when_ready(server):
     warm_memory_index()
     connections.close_all()
     caches.close_all()
+    # Everything loaded so far (Django, the URLconf, templates, the search index: 86,000 to
+    # 117,000 objects) lives as long as the process. Frozen, the cyclic garbage collector no
+    # longer walks it in each worker's full collections, which stalled a request every few
+    # hundred for 17 ms (PostgreSQL) to 32 ms (SQLite at 10,000 conditions), and the forked
+    # workers keep sharing its memory pages instead of copying them as the collector touches them.
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):
