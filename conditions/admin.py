@@ -95,6 +95,9 @@ class ContentAdminForm(forms.ModelForm):
         saved = type(self.instance).objects.filter(pk=self.instance.pk).values("updated_at")
         return saved[0]["updated_at"].isoformat() if saved else ""
 
+    def clean_tags(self):
+        return services.tag_names_fold(self.cleaned_data["tags"])
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("edit_token") != self._saved_token():

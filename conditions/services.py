@@ -152,6 +152,31 @@ def tag_merge(tags, into):
         TagRedirect.objects.filter(old_slug=into.slug).delete()
 
 
+def tag_key(name):
+    """What two tag names share when they are the same topic: case, plurals and apostrophes
+    aside ("Knees" is "knee", "bakers cyst" is "Baker’s cyst")."""
+    return phrase_key(name) or name.casefold()
+
+
+def tags_by_key():
+    """Every tag under its tag_key(); the oldest where two share one. One query."""
+    tags = {}
+    for tag in Tag.objects.order_by("pk"):
+        tags.setdefault(tag_key(tag.name), tag)
+    return tags
+
+
+def tag_names_fold(names):
+    """`names` as typed into a tag field, each that is an existing tag's topic replaced by that
+    tag's name, repeats dropped: "Knees" joins the tag "knee" instead of starting a new one."""
+    existing = tags_by_key()
+    folded = {}
+    for name in names:
+        key = tag_key(name)
+        folded.setdefault(key, existing[key].name if key in existing else name)
+    return list(folded.values())
+
+
 def tag_rename(tag, name, slug=None):
     """Rename a tag; its old address keeps working."""
     old_slug = tag.slug
@@ -337,11 +362,12 @@ class _Importer:
 
 
 def _tags_for(keywords, report):
+    existing = tags_by_key()
     tags = []
     for keyword in keywords:
-        tag = Tag.objects.filter(name__iexact=keyword).first()
+        tag = existing.get(tag_key(keyword))
         if tag is None:
-            tag = Tag.objects.create(name=keyword)
+            tag = existing[tag_key(keyword)] = Tag.objects.create(name=keyword)
             report.record("tags", "created")
         else:
             report.record("tags", "unchanged")

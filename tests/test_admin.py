@@ -348,6 +348,20 @@ def test_new_condition_reuses_an_existing_tag_whatever_its_case(clinician_client
     assert "Stiffness" in tag_page
 
 
+def test_tags_typed_as_plurals_or_without_apostrophes_join_the_existing_topics(clinician_client):
+    knee, bakers = TagFactory(name="knee"), TagFactory(name="Baker’s cyst")
+
+    clinician_client.post(
+        admin_url("conditions", "condition", "add"),
+        condition_form(tags="Knees, bakers cysts, KNEE, calf cramps"),
+    )
+
+    tags = set(Condition.objects.get().tags.all())
+    assert knee in tags and bakers in tags
+    assert {tag.name for tag in tags} == {"knee", "Baker’s cyst", "calf cramps"}
+    assert Tag.objects.count() == 3
+
+
 def test_condition_form_without_summary_keeps_what_was_typed_and_saves_nothing(editor_client):
     response = editor_client.post(
         admin_url("conditions", "condition", "add"), condition_form(summary="")

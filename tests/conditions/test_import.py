@@ -165,6 +165,14 @@ def test_plural_and_singular_keywords_become_one_tag(imported):
     assert len(names) < len(listed.split(","))
 
 
+def test_keywords_join_existing_tags_that_differ_only_in_plural_or_case():
+    injuries = Tag.objects.create(name="Injuries")
+    run_import()
+    assert not Tag.objects.filter(name__iexact="injury").exists()
+    faq = FAQ.objects.get(question__startswith="What causes sudden")
+    assert injuries in faq.tags.all()
+
+
 def test_items_are_tagged_with_keywords_their_text_mentions(imported):
     bakers = Condition.objects.get(slug="bakers-cyst")
     tags = {t.name for t in bakers.tags.all()}
