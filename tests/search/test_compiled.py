@@ -13,7 +13,7 @@ from search import backends
 from search.backends import MemoryIndex, PostgresResults, _columns, search_params, search_sql
 from search.query import Query
 from search.sources import SOURCES
-from tests.factories import ConditionFactory
+from tests.factories import ConditionFactory, SymptomFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -75,6 +75,22 @@ def test_a_page_is_the_full_rankings_whether_the_leading_matches_settle_it_or_no
 
     for start, stop in [(0, 20), (20, 40), (0, 1), (1, 2), (5, 6), (15, 25), (34, 36), (35, 50)]:
         assert page("wombat", start, stop) == (36, expected[start:stop]), (start, stop)
+
+
+def test_a_match_left_out_of_the_pool_with_a_lower_rank_but_the_same_bound_keeps_its_place(
+    monkeypatch,
+):
+    # The pool is taken by text rank. These two rank 0.76045 and 0.76053, both round to the
+    # bound 2.7605 and score it (a name similarity of 1), so the lower-ranked one comes first by
+    # name; a pool of one holds only the other, and must not settle the page.
+    SymptomFactory(name="Quokka alpha", description="quokka " * 55)
+    SymptomFactory(name="Quokka beta", description="quokka " * 56)
+    monkeypatch.setattr(backends, "POOL_SLACK", 0)
+    expected = full_ranking("quokka")
+    assert expected[0][2] == expected[1][2] == 2.7605
+
+    assert page("quokka", 0, 1) == (2, expected[:1])
+    assert page("quokka", 0, 1)[1][0][1] == Symptom.objects.get(name="Quokka alpha").pk
 
 
 @pytest.mark.parametrize("text", ["wombat", "wombats burrow", "wombt", "burrow 3"])
