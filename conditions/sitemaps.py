@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from conditions.models import Condition, Symptom, Treatment
 from conditions.views import tag_uses, tag_with_uses
+from faq.models import FAQ
 
 SITEMAP_PAGE_SIZE = 1000
 
@@ -64,5 +65,6 @@ SITEMAPS = {
     "conditions": ContentSitemap(Condition),
     "symptoms": ContentSitemap(Symptom),
     "treatments": ContentSitemap(Treatment),
+    "faqs": ContentSitemap(FAQ),
     "tags": TagSitemap(),
 }

@@ -16,7 +16,7 @@ class FAQ(EditorialModel):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The anchor for this question on the FAQ page. Changing it breaks saved links.",
+        help_text="The question's address, /faq/<slug>/. Changing it breaks saved links.",
     )
     answer = models.TextField(help_text="A plain answer. Markdown is allowed.")
     order = models.PositiveIntegerField(
@@ -46,6 +46,4 @@ class FAQ(EditorialModel):
         return self.question
 
     def get_absolute_url(self):
-        # A permalink that sends the reader to the FAQ page holding the question (the list is
-        # paginated, so "/faq/#slug" alone finds only the first page's questions).
         return reverse("faq:question", args=[self.slug])

@@ -6,5 +6,5 @@ app_name = "faq"
 
 urlpatterns = [
     path("faq/", views.FAQListView.as_view(), name="list"),
-    path("faq/<slug:slug>/", views.question, name="question"),
+    path("faq/<slug:slug>/", views.FAQDetailView.as_view(), name="question"),
 ]

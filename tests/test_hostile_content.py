@@ -324,6 +324,7 @@ def store_hostile_content(payload, key, user_model):
         "tag list": reverse("conditions:tag_list"),
         "tag": tag.get_absolute_url(),
         "faq": reverse("faq:list"),
+        "faq question": faq.get_absolute_url(),
         "symptom checker": f"{checker}?symptom={symptom.slug}&area={area.slug}",
         # What a patient types is shown back too; "words" finds every item above by its text.
         "search for it": f"{search}?{urlencode({'q': payload})}",

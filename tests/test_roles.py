@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conditions.models import Condition, Status, Tag, TagRedirect
-from tests.factories import ConditionFactory, SymptomFactory, TagFactory
+from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -324,9 +324,17 @@ def test_anonymous_visitors_get_404_for_unpublished_pages(client, status):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_staff_preview_drafts_at_the_public_url_under_a_banner(as_role, role):
-    condition = ConditionFactory(status=Status.DRAFT, name="Draft page")
-    response = as_role(role).get(condition.get_absolute_url())
+@pytest.mark.parametrize(
+    "draft",
+    [
+        lambda: ConditionFactory(status=Status.DRAFT, name="Draft page"),
+        lambda: FAQFactory(status=Status.DRAFT, question="Draft page?"),
+    ],
+    ids=["condition", "faq"],
+)
+def test_staff_preview_drafts_at_the_public_url_under_a_banner(as_role, role, draft):
+    item = draft()
+    response = as_role(role).get(item.get_absolute_url())
     assert response.status_code == 200
     assert "Draft — not public." in response.text
     assert "Draft page" in response.text

@@ -33,6 +33,7 @@ PAGES = [
     "/tags/",
     "/tags/knee/",
     "/faq/",
+    "/faq/what-is-posterior-knee-pain/",
     "/search/?q=popliteal+cyst",
     "/search/?q=",
     "/symptom-checker/",

@@ -209,15 +209,31 @@ def test_faq_page_query_count(client, django_assert_num_queries, n):
 
 
 @ONE_AND_MANY
+def test_faq_question_page_query_count(client, django_assert_num_queries, n):
+    conditions = ConditionFactory.create_batch(n)
+    tags = TagFactory.create_batch(n)
+    faq = FAQFactory(conditions=conditions, tags=tags)
+
+    # 1. the published question, with who reviewed it
+    # 2. the published conditions it links to
+    # 3. its tags
+    with django_assert_num_queries(3):
+        html = get_html(client, faq.get_absolute_url())
+
+    assert conditions[-1].name in html
+    assert tags[-1].name in html
+
+
+@ONE_AND_MANY
 def test_sitemap_query_count(client, django_assert_num_queries, n):
     ConditionFactory.create_batch(n, tags=TagFactory.create_batch(n))
     SymptomFactory.create_batch(n)
     treatments = TreatmentFactory.create_batch(n)
 
-    # The index: the home page and the lists cost nothing; 1-3. COUNT of published conditions,
-    # symptoms and treatments, for their sections' pages; 4. the content generation and
-    # 5. every topic with published items (then cached until content changes).
-    with django_assert_num_queries(5):
+    # The index: the home page and the lists cost nothing; 1-4. COUNT of published conditions,
+    # symptoms, treatments and FAQs, for their sections' pages; 5. the content generation and
+    # 6. every topic with published items (then cached until content changes).
+    with django_assert_num_queries(6):
         index = client.get("/sitemap.xml")
     # A section's page: 1. COUNT of published items, 2. the page of them (slug, updated_at).
     with django_assert_num_queries(2):

@@ -128,6 +128,7 @@ HTML_PAGES = [
     "/tags/",
     "/tags/swelling/",
     "/faq/",
+    "/faq/is-a-bakers-cyst-serious/",
 ]
 
 
@@ -940,6 +941,7 @@ def test_sitemap_lists_the_home_page_lists_and_every_published_page(client, knee
         "http://testserver/conditions/bakers-cyst/",
         "http://testserver/symptoms/swelling-behind-the-knee/",
         "http://testserver/treatments/ice-pack/",
+        "http://testserver/faq/is-a-bakers-cyst-serious/",
         "http://testserver/tags/swelling/",
     }
 
