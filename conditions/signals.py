@@ -1,5 +1,8 @@
 """Keep each historical record's snapshot of links and tags in step with the item."""
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed
 from simple_history.signals import pre_create_historical_record
 
@@ -11,16 +14,44 @@ def snapshot_on_save(sender, instance, history_instance, **kwargs):
         history_instance.relations = instance.relations_snapshot()
 
 
-def snapshot_on_relation_change(sender, instance, action, reverse, **kwargs):
-    """Links and tags are saved after the item itself: refresh its newest record's snapshot."""
-    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
-        return
+def snapshot_on_relation_change(sender, instance, action, reverse, pk_set, **kwargs):
+    """Links and tags are saved after the item itself: refresh its newest record's snapshot.
+
+    A symmetrical link (related conditions) changes the linked items' pages too: each of them
+    gets a version of its own saying so, or its history would never show the link come or go.
+    """
     if not isinstance(instance, EditorialModel):
+        return
+    field = _symmetrical_field(sender, instance)
+    if action == "pre_clear" and field is not None:
+        instance._cleared_links = set(getattr(instance, field.name).values_list("pk", flat=True))
+    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
         return
     latest = instance.history.order_by("-history_date", "-history_id").first()
     if latest is not None:
         latest.relations = instance.relations_snapshot()
         latest.save(update_fields=["relations"])
+    if field is not None:
+        linked = instance.__dict__.pop("_cleared_links", set()) if pk_set is None else pk_set
+        # After commit: Django adds the other direction of a new link only after this signal.
+        transaction.on_commit(partial(_record_link_changes, type(instance), linked, str(instance)))
+
+
+def _symmetrical_field(sender, instance):
+    """The symmetrical many-to-many field of `instance` whose links `sender` holds, if any."""
+    for field in instance._meta.many_to_many:
+        if field.remote_field.through is sender and field.remote_field.symmetrical:
+            return field
+    return None
+
+
+def _record_link_changes(model, pks, changed_on):
+    """A new version of each item with its current links, unless its newest one has them."""
+    for item in model.objects.filter(pk__in=pks):
+        latest = item.history.order_by("-history_date", "-history_id").first()
+        if latest is None or latest.relations != item.relations_snapshot():
+            item._change_reason = f"Related conditions changed on “{changed_on}”"
+            item.save(update_fields=["updated_at"])
 
 
 def connect():

@@ -182,3 +182,47 @@ def test_overdue_review_is_reported():
     assert FAQFactory(next_review_due=timezone.localdate() - timedelta(days=1)).is_review_overdue
     assert not FAQFactory(next_review_due=timezone.localdate()).is_review_overdue
     assert not FAQFactory(next_review_due=None).is_review_overdue
+
+
+def test_linking_related_conditions_is_kept_in_both_histories_and_restores_both_ways(
+    clinician, django_capture_on_commit_callbacks
+):
+    bursitis = ConditionFactory(name="Bursitis")
+    cyst = ConditionFactory(name="Baker’s cyst")
+    before_link = cyst.history.first()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bursitis.related.add(cyst)
+
+    newest = cyst.history.order_by("-history_date", "-history_id")
+    assert newest.count() == 2  # one new version, though Django adds both directions
+    assert newest[0].relations["related"] == [[bursitis.pk, "Bursitis"]]
+    assert newest[0].history_change_reason == "Related conditions changed on “Bursitis”"
+    assert bursitis.history.first().relations["related"] == [[cyst.pk, "Baker’s cyst"]]
+
+    # Restoring the cyst's version from before the link takes it off both pages, and the
+    # bursitis page's history says so too.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_restore(cyst, before_link, clinician)
+    assert list(bursitis.related.all()) == list(cyst.related.all()) == []
+    latest = bursitis.history.order_by("-history_date", "-history_id").first()
+    assert latest.relations["related"] == []
+    assert latest.history_change_reason == "Related conditions changed on “Baker’s cyst”"
+
+
+def test_clearing_related_conditions_is_kept_in_the_others_histories(
+    django_capture_on_commit_callbacks,
+):
+    bursitis, cyst, cramps = ConditionFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        bursitis.related.set([cyst, cramps])
+    with django_capture_on_commit_callbacks(execute=True):
+        bursitis.related.clear()
+
+    for other in (cyst, cramps):
+        versions = other.history.order_by("-history_date", "-history_id")
+        assert [version.relations["related"] for version in versions] == [
+            [],
+            [[bursitis.pk, str(bursitis)]],
+            [],
+        ]
