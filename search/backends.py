@@ -212,25 +212,28 @@ class PostgresResults(Results):
 
 # An item's score, from its name similarity and text rank, in SQL: a float8 weight times
 # pg_trgm's real, plus ts_rank's real, rounded as numeric. Its upper bound takes a similarity of
-# 1, in the same arithmetic, so that no rounding puts a score above its bound.
+# 1 (the weight times 1 is the weight, exactly), in the same arithmetic, so that no rounding
+# puts a score above its bound.
 _SCORE = (
     "ROUND((({weight}::float8 * GREATEST(STRICT_WORD_SIMILARITY(w.name, r_title),"
     " STRICT_WORD_SIMILARITY(w.name, r_aliases))) + r_rank)::numeric(1000, 15), {places})"
 )
-_BOUND = "ROUND((({weight}::float8 * 1::real) + {{rank}})::numeric(1000, 15), {places})"
+_BOUND = "ROUND(({weight}::float8 + {{rank}})::numeric(1000, 15), {places})"
 _ORDER = "r_order, r_sort, r_pk"
 
 # Ranking every match exactly costs two trigram similarities a match, and a common word matches
 # thousands of items at scale. So the page is first looked for among the matches that lead by
 # the upper bound of their score (`pool` of them): if the page's last result, ranked exactly
 # among them, beats the bound of every match left out (`settled`), they hold the page; otherwise
-# every match is scored. Leading matches with equal bounds come in the results' order, so when
+# every match is scored. Leading matches of equal rank come in the results' order, so when
 # many items score their bound (a word that is in many names) the first few settle the page.
 # The bound grows with the text rank alone, so the pool is the matches that lead by text rank
 # (a float, compared as it is) and only the pool's bounds are worked out as numeric (at 10,000
 # conditions, rounding a thousand matches' bounds was a quarter of "swelling"'s 2 ms). A match
 # left out with the last one's rank comes after it in the results' order; one with a lower rank
-# rounds to at most the bound of `below`, the best of them, which must then be below the page.
+# may still round to the same bound, so when the page's last result scores just that bound, the
+# few such matches (ranks within a unit of rounding) must all come after it, or every match is
+# scored (matches whose ranks differ by less than the rounding are rare but for long texts).
 # The words and numbers come in through `w`, so the planner sees the same query whatever they
 # are and PostgreSQL keeps one generic plan for it (searching the %>> operator's statistics
 # for the words took as long as the search). The count comes with the page: one query.
@@ -240,13 +243,13 @@ found AS MATERIALIZED ({found}),
 first AS MATERIALIZED (SELECT f.*, {bound_rank} AS r_bound, {score} AS r_score FROM (SELECT *
  FROM found ORDER BY r_rank DESC, {order} LIMIT (SELECT pool FROM w)) f, w),
 last AS (SELECT * FROM first ORDER BY r_rank, r_order DESC, r_sort DESC, r_pk DESC LIMIT 1),
-below AS (SELECT {bound_below} AS r_bound FROM (SELECT MAX(r_rank) AS r FROM found
- WHERE r_rank < (SELECT r_rank FROM last)) b),
 nth AS (SELECT * FROM first ORDER BY r_score DESC, {order} OFFSET (SELECT nth FROM w) LIMIT 1),
 settled AS (SELECT (SELECT COUNT(*) FROM found) <= (SELECT pool FROM w) OR EXISTS (SELECT
- FROM nth, last, below WHERE nth.r_score > last.r_bound OR nth.r_score = last.r_bound
+ FROM nth, last WHERE nth.r_score > last.r_bound OR nth.r_score = last.r_bound
  AND (nth.r_order, nth.r_sort, nth.r_pk) <= (last.r_order, last.r_sort, last.r_pk)
- AND (below.r_bound IS NULL OR below.r_bound < nth.r_score)) AS yes),
+ AND NOT EXISTS (SELECT FROM found m WHERE m.r_rank < last.r_rank AND m.r_rank > nth.r_score
+ - {near} AND {bound_m} = nth.r_score AND (m.r_order, m.r_sort, m.r_pk) < (nth.r_order,
+ nth.r_sort, nth.r_pk))) AS yes),
 page AS (SELECT * FROM first WHERE (SELECT yes FROM settled)
  UNION ALL SELECT found.*, NULL, {score} FROM found, w WHERE NOT (SELECT yes FROM settled)
  ORDER BY r_score DESC, {order} LIMIT (SELECT size FROM w) OFFSET (SELECT start FROM w))
@@ -323,7 +326,9 @@ def search_sql(terms):
         found=" UNION ALL ".join(_found_sql(order, source) for order, source in enumerate(SOURCES)),
         score=_SCORE.format(weight=NAME_WEIGHT, places=SCORE_PLACES),
         bound_rank=_BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES).format(rank="r_rank"),
-        bound_below=_BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES).format(rank="b.r"),
+        bound_m=_BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES).format(rank="m.r_rank"),
+        # A rank below this cannot round to the score's bound (it is a unit of rounding short).
+        near=NAME_WEIGHT + 10 * 10**-SCORE_PLACES,
         order=_ORDER,
         page_order=", ".join(f"page.{column}" for column in _ORDER.split(", ")),
         slug=f"COALESCE({', '.join(slugs)})",

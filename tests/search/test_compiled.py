@@ -10,7 +10,14 @@ from django.db import connection
 
 from conditions.models import Condition, Status, Symptom
 from search import backends
-from search.backends import MemoryIndex, PostgresResults, _columns, search_params, search_sql
+from search.backends import (
+    USE_THE_INDEXES,
+    MemoryIndex,
+    PostgresResults,
+    _columns,
+    search_params,
+    search_sql,
+)
 from search.query import Query
 from search.sources import SOURCES
 from tests.factories import ConditionFactory, SymptomFactory
@@ -91,6 +98,48 @@ def test_a_match_left_out_of_the_pool_with_a_lower_rank_but_the_same_bound_keeps
 
     assert page("quokka", 0, 1) == (2, expected[:1])
     assert page("quokka", 0, 1)[1][0][1] == Symptom.objects.get(name="Quokka alpha").pk
+    assert not settles("quokka", 0, 1)
+
+
+def settles(text, start, stop):
+    """Whether the leading matches settle results [start:stop], sparing the others' scores."""
+    query = Query.parse(text)
+    sql = search_sql(len(query.terms)).rsplit("SELECT total.n", 1)[0] + "SELECT yes FROM settled"
+    with connection.cursor() as cursor:
+        cursor.execute(USE_THE_INDEXES)
+        cursor.execute(sql, search_params(query, start, stop))
+        return cursor.fetchone()[0]
+
+
+def test_matches_whose_ranks_differ_but_round_to_one_bound_are_ranked_by_name():
+    # Sixty names that each say "quokka" score 2.7637, their bound, from slightly different
+    # ranks. The leading matches by rank are not the first sixty by name, so they cannot settle
+    # a page: every match is scored, and the pages are still the full ranking's.
+    Symptom.objects.bulk_create(
+        Symptom(
+            name=f"Quokka {i:02}",
+            slug=f"quokka-{i}",
+            description="quokka " * (230 + i % 10),
+            status=Status.PUBLISHED,
+        )
+        for i in range(60)
+    )
+    expected = full_ranking("quokka")
+    assert {score for _, _, score in expected} == {2.7637}
+
+    assert not settles("quokka", 0, 20)
+    for start in (0, 20, 40):
+        assert page("quokka", start, start + 20) == (60, expected[start : start + 20])
+
+
+def test_matches_of_equal_rank_settle_the_page_without_scoring_the_rest(misleading_bounds):
+    # The thirty "Wombat NN" symptoms rank alike and score their bound.
+    Symptom.objects.bulk_create(
+        Symptom(name=f"Wombat {i:02}", slug=f"wombat-more-{i}", status=Status.PUBLISHED)
+        for i in range(30, 90)
+    )
+    assert settles("wombat", 0, 20)
+    assert settles("wombat", 20, 40)
 
 
 @pytest.mark.parametrize("text", ["wombat", "wombats burrow", "wombt", "burrow 3"])
