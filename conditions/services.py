@@ -28,7 +28,7 @@ from conditions.models import (
     TagRedirect,
     Treatment,
 )
-from conditions.text import PhraseIndex, markdown_escape, phrase_key
+from conditions.text import PhraseIndex, markdown_escape, phrase_key, tag_key
 from faq.models import FAQ
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -152,29 +152,28 @@ def tag_merge(tags, into):
         TagRedirect.objects.filter(old_slug=into.slug).delete()
 
 
-def tag_key(name):
-    """What two tag names share when they are the same topic: case, plurals and apostrophes
-    aside ("Knees" is "knee", "bakers cyst" is "Baker’s cyst")."""
-    return phrase_key(name) or name.casefold()
+def tag_finder():
+    """A function giving the existing tag that a typed name stands for, or None. One query.
 
-
-def tags_by_key():
-    """Every tag under its tag_key(); the oldest where two share one. One query."""
-    tags = {}
+    The tag of that very name in any case if there is one; else one whose name differs only in
+    plural or apostrophes (tag_key), the oldest where several do.
+    """
+    by_name, by_key = {}, {}
     for tag in Tag.objects.order_by("pk"):
-        tags.setdefault(tag_key(tag.name), tag)
-    return tags
+        by_name.setdefault(tag.name.casefold(), tag)
+        by_key.setdefault(tag_key(tag.name), tag)
+    return lambda name: by_name.get(name.casefold()) or by_key.get(tag_key(name))
 
 
 def tag_names_fold(names):
-    """`names` as typed into a tag field, each that is an existing tag's topic replaced by that
+    """`names` as typed into a tag field, each that stands for an existing tag replaced by that
     tag's name, repeats dropped: "Knees" joins the tag "knee" instead of starting a new one."""
-    existing = tags_by_key()
-    folded = {}
+    find = tag_finder()
+    chosen = {}
     for name in names:
-        key = tag_key(name)
-        folded.setdefault(key, existing[key].name if key in existing else name)
-    return list(folded.values())
+        tag = find(name)
+        chosen.setdefault(tag.pk if tag else tag_key(name), tag.name if tag else name)
+    return list(chosen.values())
 
 
 def tag_rename(tag, name, slug=None):
@@ -362,12 +361,12 @@ class _Importer:
 
 
 def _tags_for(keywords, report):
-    existing = tags_by_key()
+    find = tag_finder()
     tags = []
     for keyword in keywords:
-        tag = existing.get(tag_key(keyword))
+        tag = find(keyword)
         if tag is None:
-            tag = existing[tag_key(keyword)] = Tag.objects.create(name=keyword)
+            tag = Tag.objects.create(name=keyword)
             report.record("tags", "created")
         else:
             report.record("tags", "unchanged")

@@ -34,6 +34,27 @@ def phrase_key(phrase):
     return " ".join(words(phrase))
 
 
+_TAG_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+
+
+def tag_key(name):
+    """What two tag names share when they are one topic: case, plurals and apostrophes aside
+    ("Knees" is "knee", "bakers cyst" is "Baker’s cyst").
+
+    Stricter than phrase_key(): an acronym keeps its last letter ("ITBS" is not "ITB"), and a
+    name with letters beyond ASCII, which words() leaves out, is folded for case only.
+    """
+    plain = name.translate(_APOSTROPHES)
+    if any(char.isalnum() and not char.isascii() for char in plain):
+        return " ".join(plain.casefold().split())
+    keys = []
+    for word in _TAG_WORD.findall(plain):
+        lower = word.lower()
+        acronym = len(word) > 1 and word.isupper()
+        keys.append(lower if acronym else singular(lower.removesuffix("'s").rstrip("'")))
+    return " ".join(keys) or " ".join(plain.casefold().split())
+
+
 class PhraseIndex:
     """Every run of up to six words in a text, for whole-word, plural-blind phrase lookups."""
 

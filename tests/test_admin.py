@@ -362,6 +362,22 @@ def test_tags_typed_as_plurals_or_without_apostrophes_join_the_existing_topics(c
     assert Tag.objects.count() == 3
 
 
+def test_a_tag_typed_as_it_is_named_stays_that_tag_though_another_differs_only_in_plural(
+    clinician_client,
+):
+    # An acronym is not a plural, nor are letters beyond ASCII to be dropped ("Ödem" is not "dem").
+    knee, knees = TagFactory(name="knee"), TagFactory(name="Knees")
+    TagFactory(name="ITB"), TagFactory(name="dem")
+
+    clinician_client.post(
+        admin_url("conditions", "condition", "add"), condition_form(tags="knees, ITBS, Ödem")
+    )
+
+    tags = set(Condition.objects.get().tags.all())
+    assert tags == {knees, Tag.objects.get(name="ITBS"), Tag.objects.get(name="Ödem")}
+    assert knee not in tags
+
+
 def test_condition_form_without_summary_keeps_what_was_typed_and_saves_nothing(editor_client):
     response = editor_client.post(
         admin_url("conditions", "condition", "add"), condition_form(summary="")

@@ -2,7 +2,14 @@
 
 import pytest
 
-from conditions.text import PhraseIndex, markdown_escape, phrase_key, render_markdown, singular
+from conditions.text import (
+    PhraseIndex,
+    markdown_escape,
+    phrase_key,
+    render_markdown,
+    singular,
+    tag_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +79,20 @@ def test_markdown_escape_keeps_plain_text_word_for_word():
     html = render_markdown(markdown_escape(plain))
     assert "<ol>" not in html and "<em>" not in html and "<b>" not in html
     assert "1. Not a list * or emphasis_here_ &lt;b&gt;nor a tag&lt;/b&gt; # nor a heading" in html
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Knees", "knee", True),
+        ("Baker’s cyst", "bakers cysts", True),
+        ("knee injuries", "Knee Injury", True),
+        ("ACLs", "ACL", True),
+        ("ITBS", "ITB", False),
+        ("Ödem", "dem", False),
+        ("Бедро 1", "Колено 1", False),
+        ("膝", "膝", True),
+    ],
+)
+def test_tag_key_folds_case_plurals_and_apostrophes_only(one, other, same):
+    assert (tag_key(one) == tag_key(other)) is same
