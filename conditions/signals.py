@@ -38,9 +38,17 @@ def snapshot_on_relation_change(sender, instance, action, reverse, pk_set, **kwa
 
 
 def _symmetrical_field(sender, instance):
-    """The symmetrical many-to-many field of `instance` whose links `sender` holds, if any."""
+    """The symmetrical link from `instance` to its own kind whose rows `sender` holds, if any.
+
+    (Tags count as symmetrical to Django, as taggit never says otherwise: the link must lead to
+    the same model.)
+    """
     for field in instance._meta.many_to_many:
-        if field.remote_field.through is sender and field.remote_field.symmetrical:
+        if (
+            field.remote_field.through is sender
+            and field.remote_field.symmetrical
+            and field.remote_field.model is type(instance)
+        ):
             return field
     return None
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from conditions import services
 from conditions.models import ClinicianProfile, Condition, Status
-from tests.factories import ConditionFactory, FAQFactory, SymptomFactory
+from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,17 @@ def test_clearing_related_conditions_is_kept_in_the_others_histories(
             [[bursitis.pk, str(bursitis)]],
             [],
         ]
+
+
+def test_tagging_an_item_records_no_version_of_another(django_capture_on_commit_callbacks):
+    editing = ConditionFactory()
+    bystander = ConditionFactory()
+    bystander.history.all().delete()  # as bulk-created content has no history
+    topic = TagFactory(id=bystander.pk, name="topic")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        editing.tags.add(topic)
+        editing.tags.clear()
+
+    assert callbacks == []
+    assert not bystander.history.exists()
