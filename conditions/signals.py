@@ -4,6 +4,7 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed
+from django.utils.text import Truncator
 from simple_history.signals import pre_create_historical_record
 
 from conditions.models import EditorialModel
@@ -34,7 +35,11 @@ def snapshot_on_relation_change(sender, instance, action, reverse, pk_set, **kwa
     if field is not None:
         linked = instance.__dict__.pop("_cleared_links", set()) if pk_set is None else pk_set
         # After commit: Django adds the other direction of a new link only after this signal.
-        transaction.on_commit(partial(_record_link_changes, type(instance), linked, str(instance)))
+        # Robust: the edit is saved by then, and a version that cannot be recorded must not
+        # turn its save into an error page.
+        transaction.on_commit(
+            partial(_record_link_changes, type(instance), linked, str(instance)), robust=True
+        )
 
 
 def _symmetrical_field(sender, instance):
@@ -55,10 +60,12 @@ def _symmetrical_field(sender, instance):
 
 def _record_link_changes(model, pks, changed_on):
     """A new version of each item with its current links, unless its newest one has them."""
+    reason = model.history.model._meta.get_field("history_change_reason")
+    name = Truncator(changed_on).chars(reason.max_length - len("Related conditions changed on “”"))
     for item in model.objects.filter(pk__in=pks):
         latest = item.history.order_by("-history_date", "-history_id").first()
         if latest is None or latest.relations != item.relations_snapshot():
-            item._change_reason = f"Related conditions changed on “{changed_on}”"
+            item._change_reason = f"Related conditions changed on “{name}”"
             item.save(update_fields=["updated_at"])
 
 

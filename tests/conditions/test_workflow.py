@@ -240,3 +240,17 @@ def test_tagging_an_item_records_no_version_of_another(django_capture_on_commit_
 
     assert callbacks == []
     assert not bystander.history.exists()
+
+
+def test_a_long_name_is_cut_to_fit_the_other_conditions_change_reason(
+    django_capture_on_commit_callbacks,
+):
+    long_named = ConditionFactory(name="Pain " * 24)
+    other = ConditionFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        long_named.related.add(other)
+
+    reason = other.history.order_by("-history_date", "-history_id")[0].history_change_reason
+    assert reason.startswith("Related conditions changed on “Pain Pain")
+    assert reason.endswith("…”") and len(reason) == 100
