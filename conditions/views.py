@@ -38,9 +38,33 @@ LIST_PAGE_SIZE = 50
 SUBLIST_PAGE_SIZE = 50
 
 
-def paginate(request, queryset, per_page=SUBLIST_PAGE_SIZE):
-    """The requested page of `queryset`; a bad or too-large page number gives the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, count_key, per_page=SUBLIST_PAGE_SIZE):
+    """The requested page of `queryset`; a bad or too-large page number gives the nearest page.
+
+    `count_key` names the list for kept_count().
+    """
+    return kept_count(Paginator(queryset, per_page), count_key).get_page(request.GET.get("page"))
+
+
+def kept_count(paginator, key):
+    """`paginator`, with the number of items in its list kept until content changes.
+
+    Counting every published item is the part of a list page whose cost grows with the
+    catalogue (the A–Z page at 10,000 conditions: 0.8 ms of its 7 on PostgreSQL), and the count
+    changes only with content. `key` names the list and whatever filters it.
+    """
+    paginator.count = generation_cached(f"count-{key}", paginator.object_list.count)
+    return paginator
+
+
+class KeptCountMixin:
+    """A ListView whose number of items (for its pages) comes from kept_count()."""
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return kept_count(super().get_paginator(queryset, per_page, **kwargs), self.count_key())
+
+    def count_key(self):
+        return type(self).__name__
 
 
 def published_conditions():
@@ -219,7 +243,7 @@ class HomeView(TemplateView):
         )
 
 
-class ConditionListView(BreadcrumbMixin, ListView):
+class ConditionListView(KeptCountMixin, BreadcrumbMixin, ListView):
     """A–Z, a page at a time; `?letter=B` shows the conditions under one letter."""
 
     context_object_name = "conditions"
@@ -235,6 +259,10 @@ class ConditionListView(BreadcrumbMixin, ListView):
     def letter(self):
         letter = self.request.GET.get("letter", "").strip().upper()
         return letter if len(letter) == 1 else ""
+
+    def count_key(self):
+        # The letter by its code point: any character typed in the address makes a valid key.
+        return f"{super().count_key()}-{ord(self.letter) if self.letter else 'all'}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(letters=condition_initials(), letter=self.letter, **kwargs)
@@ -298,7 +326,7 @@ class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
         return _with_reviewer(self.content(Condition))
 
 
-class SymptomListView(BreadcrumbMixin, ListView):
+class SymptomListView(KeptCountMixin, BreadcrumbMixin, ListView):
     section = ("Symptoms", "conditions:symptom_list")
     context_object_name = "symptoms"
     paginate_by = LIST_PAGE_SIZE
@@ -320,10 +348,11 @@ class SymptomDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         conditions = published_conditions().filter(symptoms=self.object)
-        return super().get_context_data(conditions=paginate(self.request, conditions), **kwargs)
+        page = paginate(self.request, conditions, f"symptom-{self.object.pk}-conditions")
+        return super().get_context_data(conditions=page, **kwargs)
 
 
-class TreatmentListView(BreadcrumbMixin, ListView):
+class TreatmentListView(KeptCountMixin, BreadcrumbMixin, ListView):
     section = ("Treatments", "conditions:treatment_list")
     context_object_name = "treatments"
     paginate_by = LIST_PAGE_SIZE
@@ -349,7 +378,8 @@ class TreatmentDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         conditions = published_conditions().filter(treatments=self.object)
-        return super().get_context_data(conditions=paginate(self.request, conditions), **kwargs)
+        page = paginate(self.request, conditions, f"treatment-{self.object.pk}-conditions")
+        return super().get_context_data(conditions=page, **kwargs)
 
 
 class TagListView(BreadcrumbMixin, ListView):

@@ -5,7 +5,12 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from conditions import structured_data
-from conditions.views import BreadcrumbMixin, PreviewMixin, published_conditions
+from conditions.views import (
+    BreadcrumbMixin,
+    KeptCountMixin,
+    PreviewMixin,
+    published_conditions,
+)
 from faq.models import FAQ
 
 # Each question comes with its whole answer, its conditions and its review line: twenty make a
@@ -13,7 +18,7 @@ from faq.models import FAQ
 FAQ_PAGE_SIZE = 20
 
 
-class FAQListView(BreadcrumbMixin, ListView):
+class FAQListView(KeptCountMixin, BreadcrumbMixin, ListView):
     section = ("Frequently asked questions", "faq:list")
     context_object_name = "faqs"
     paginate_by = FAQ_PAGE_SIZE

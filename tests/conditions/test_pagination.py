@@ -2,8 +2,10 @@
 
 import pytest
 
+from conditions.models import Status
 from conditions.views import LIST_PAGE_SIZE, SUBLIST_PAGE_SIZE
-from tests.factories import ConditionFactory, SymptomFactory, TagFactory
+from faq.views import FAQ_PAGE_SIZE
+from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,43 @@ def test_a_to_z_letter_shows_only_that_letter(client):
     page = client.get("/conditions/?letter=b").text
     assert "Baker&#x27;s cyst" in page and "bursitis" in page and "Arthritis" not in page
     assert "<h1>Conditions A–Z: B</h1>" in page
+
+
+def test_a_to_z_pages_follow_the_next_content_change(client):
+    """The number of conditions is kept between requests, but never past a change."""
+    conditions = [ConditionFactory(name=f"Condition {n:03d}") for n in range(LIST_PAGE_SIZE + 1)]
+    assert "Page 1 of 2" in client.get("/conditions/").text
+    assert client.get("/conditions/?page=2").status_code == 200
+    # Each letter is counted apart from the whole list.
+    assert "Page 1 of 2" in client.get("/conditions/?letter=C").text
+    assert "No conditions start with A" in client.get("/conditions/?letter=A").text
+
+    conditions[0].status = Status.UNPUBLISHED
+    conditions[0].save()
+
+    for url in ["/conditions/", "/conditions/?letter=C"]:
+        page = client.get(url).text
+        assert "Page 1 of" not in page and f"Condition {LIST_PAGE_SIZE:03d}" in page, url
+    assert client.get("/conditions/?page=2").status_code == 404
+
+
+def test_symptom_page_count_follows_its_conditions(client):
+    swelling = SymptomFactory(slug="swelling")
+    extra = [ConditionFactory(symptoms=[swelling]) for _ in range(SUBLIST_PAGE_SIZE)]
+    assert "Page 1 of" not in client.get("/symptoms/swelling/").text
+
+    ConditionFactory(symptoms=[swelling])
+
+    assert "Page 1 of 2" in client.get("/symptoms/swelling/").text
+    extra[0].symptoms.remove(swelling)
+    assert "Page 1 of" not in client.get("/symptoms/swelling/").text
+
+
+def test_faq_list_count_follows_deletes(client):
+    faqs = FAQFactory.create_batch(FAQ_PAGE_SIZE + 1)
+    assert "Page 1 of 2" in client.get("/faq/").text
+    faqs[-1].delete()
+    assert "Page 1 of" not in client.get("/faq/").text
 
 
 @pytest.mark.parametrize("query", ["?page=abc", "?page=999", "?letter=%3Cscript%3E", "?page=-1"])
