@@ -252,12 +252,19 @@ def verify_edits(result, pg):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def sitemap_paths(path):
+    """The paths a sitemap lists: those of its sections' pages when it is an index."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}") as sitemap:
+        text = sitemap.read().decode()
+    paths = [loc.split("</loc>")[0].split(f":{PORT}")[-1] for loc in text.split("<loc>")[1:]]
+    if "<sitemapindex" in text:
+        return [page for section in paths for page in sitemap_paths(section)]
+    return paths
+
+
 def public_paths():
     paths = ["/", "/conditions/", "/faq/", "/tags/", "/symptoms/", "/treatments/", "/tags/knee/"]
-    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/sitemap.xml") as sitemap:
-        text = sitemap.read().decode()
-    paths += [loc.split("</loc>")[0].split(f":{PORT}")[-1] for loc in text.split("<loc>")[1:]]
-    return list(dict.fromkeys(paths))
+    return list(dict.fromkeys(paths + sitemap_paths("/sitemap.xml")))
 
 
 def main():
