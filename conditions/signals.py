@@ -58,14 +58,17 @@ def _symmetrical_field(sender, instance):
     return None
 
 
+LINK_CHANGE_REASON = "Related conditions changed on “{}”"
+
+
 def _record_link_changes(model, pks, changed_on):
     """A new version of each item with its current links, unless its newest one has them."""
     reason = model.history.model._meta.get_field("history_change_reason")
-    name = Truncator(changed_on).chars(reason.max_length - len("Related conditions changed on “”"))
+    name = Truncator(changed_on).chars(reason.max_length - len(LINK_CHANGE_REASON.format("")))
     for item in model.objects.filter(pk__in=pks):
         latest = item.history.order_by("-history_date", "-history_id").first()
         if latest is None or latest.relations != item.relations_snapshot():
-            item._change_reason = f"Related conditions changed on “{name}”"
+            item._change_reason = LINK_CHANGE_REASON.format(name)
             item.save(update_fields=["updated_at"])
 
 

@@ -45,14 +45,15 @@ def tag_key(name):
     name with letters beyond ASCII, which words() leaves out, is folded for case only.
     """
     plain = name.translate(_APOSTROPHES)
+    case_only = " ".join(plain.casefold().split())
     if any(char.isalnum() and not char.isascii() for char in plain):
-        return " ".join(plain.casefold().split())
+        return case_only
     keys = []
     for word in _TAG_WORD.findall(plain):
         lower = word.lower()
         acronym = len(word) > 1 and word.isupper()
         keys.append(lower if acronym else singular(lower.removesuffix("'s").rstrip("'")))
-    return " ".join(keys) or " ".join(plain.casefold().split())
+    return " ".join(keys) or case_only
 
 
 class PhraseIndex:

@@ -321,12 +321,13 @@ def search_sql(terms):
         slugs.append(f"{alias}.{_column(source, 'slug')}")
         summaries += [f"{alias}.{_column(source, source.summary)}"] if source.summary else []
         bodies += [f"{alias}.{_column(source, source.body)}"] if source.body else []
+    bound = _BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES)
     return SEARCH_SQL.format(
         tsquery=" || ".join([f"plainto_tsquery('{CONFIG}', %s)"] * terms),
         found=" UNION ALL ".join(_found_sql(order, source) for order, source in enumerate(SOURCES)),
         score=_SCORE.format(weight=NAME_WEIGHT, places=SCORE_PLACES),
-        bound_rank=_BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES).format(rank="r_rank"),
-        bound_m=_BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES).format(rank="m.r_rank"),
+        bound_rank=bound.format(rank="r_rank"),
+        bound_m=bound.format(rank="m.r_rank"),
         # A rank below this cannot round to the score's bound (it is a unit of rounding short).
         near=NAME_WEIGHT + 10 * 10**-SCORE_PLACES,
         order=_ORDER,
