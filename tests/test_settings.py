@@ -1,43 +1,7 @@
 """Settings come from the environment, refuse bad values, and are safe when DEBUG is off."""
 
-import runpy
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "kneeinfo" / "settings.py"
-ENV_NAMES = [
-    "DEBUG",
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
-    "ADMIN_PATH",
-    "PAGE_CACHE",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS",
-    "BEHIND_HTTPS_PROXY",
-    "LOGIN_FAILURE_LIMIT",
-    "BENCHMARK",
-    "PG_OPTIONS",
-    "DB_PREPARED_STATEMENTS",
-]
-
-
-@pytest.fixture
-def load_settings(monkeypatch):
-    """Run settings.py afresh with only the given variables set; return its names."""
-
-    def load(**env):
-        for name in ENV_NAMES:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        return runpy.run_path(str(SETTINGS_FILE))
-
-    return load
 
 
 def test_laptop_defaults_are_sqlite_and_a_local_memory_cache_without_page_caching(load_settings):
