@@ -4,6 +4,7 @@ functions; none of them reads a request."""
 
 import tomllib
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -28,8 +29,10 @@ from conditions.models import (
     TagRedirect,
     Treatment,
 )
+from conditions.signals import snapshots_batched
 from conditions.text import PhraseIndex, markdown_escape, phrase_key, tag_key
 from faq.models import FAQ
+from kneeinfo.cache import changes_batched
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SEED_ARTICLE = CONTENT_DIR / "pain-in-back-of-knee.txt"
@@ -136,9 +139,17 @@ def content_restore(item, record, user):
                 manager.set(manager.model.objects.filter(pk__in=wanted))
 
 
+@contextmanager
+def many_changes():
+    """One transaction for many rows: the page cache's generation is bumped once, and each
+    item's newest history record gets its links and tags once, instead of at every row."""
+    with transaction.atomic(), changes_batched(), snapshots_batched():
+        yield
+
+
 def tag_merge(tags, into):
     """Move every item tagged with any of `tags` onto `into`, delete them, redirect their URLs."""
-    with transaction.atomic():
+    with many_changes():
         for tag in tags:
             if tag.pk == into.pk:
                 continue
@@ -416,7 +427,7 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
     report = ImportReport()
     importer = _Importer(report)
 
-    with transaction.atomic():
+    with many_changes():
         tags = _tags_for(article.keywords, report)
         symptoms = _term_items(importer, Symptom, vocabulary.symptoms, tags)
         treatments = _term_items(importer, Treatment, vocabulary.treatments, tags, kind=True)

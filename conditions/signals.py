@@ -1,5 +1,7 @@
 """Keep each historical record's snapshot of links and tags in step with the item."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.db import transaction
@@ -9,10 +11,18 @@ from simple_history.signals import pre_create_historical_record
 
 from conditions.models import EditorialModel
 
+# Inside snapshots_batched(): {(model, pk): item} whose newest record awaits its snapshot.
+_pending_snapshots = ContextVar("pending_snapshots", default=None)
+
 
 def snapshot_on_save(sender, instance, history_instance, **kwargs):
-    if isinstance(instance, EditorialModel) and instance.pk:
+    if not isinstance(instance, EditorialModel) or not instance.pk:
+        return
+    pending = _pending_snapshots.get()
+    if pending is None:
         history_instance.relations = instance.relations_snapshot()
+    else:
+        pending[type(instance), instance.pk] = instance
 
 
 def snapshot_on_relation_change(sender, instance, action, reverse, pk_set, **kwargs):
@@ -28,10 +38,11 @@ def snapshot_on_relation_change(sender, instance, action, reverse, pk_set, **kwa
         instance._cleared_links = set(getattr(instance, field.name).values_list("pk", flat=True))
     if reverse or action not in {"post_add", "post_remove", "post_clear"}:
         return
-    latest = instance.history.order_by("-history_date", "-history_id").first()
-    if latest is not None:
-        latest.relations = instance.relations_snapshot()
-        latest.save(update_fields=["relations"])
+    pending = _pending_snapshots.get()
+    if pending is None:
+        _refresh_newest_snapshot(instance)
+    else:
+        pending[type(instance), instance.pk] = instance
     if field is not None:
         linked = instance.__dict__.pop("_cleared_links", set()) if pk_set is None else pk_set
         # After commit: Django adds the other direction of a new link only after this signal.
@@ -40,6 +51,36 @@ def snapshot_on_relation_change(sender, instance, action, reverse, pk_set, **kwa
         transaction.on_commit(
             partial(_record_link_changes, type(instance), linked, str(instance)), robust=True
         )
+
+
+def _refresh_newest_snapshot(item):
+    latest = item.history.order_by("-history_date", "-history_id").first()
+    if latest is not None:
+        latest.relations = item.relations_snapshot()
+        latest.save(update_fields=["relations"])
+
+
+@contextmanager
+def snapshots_batched():
+    """Within this block, each item's newest record gets its links and tags once, on the way out.
+
+    An import saves an item, then sets its tags, symptoms, treatments and links one after
+    another; each snapshot costs a query per relation. Only the newest record is brought up to
+    date: save an item once inside the block. Nothing is done when the block fails or its
+    transaction is to be rolled back. Nested blocks leave the work to the outermost.
+    """
+    if _pending_snapshots.get() is not None:
+        yield
+        return
+    pending = {}
+    token = _pending_snapshots.set(pending)
+    try:
+        yield
+    finally:
+        _pending_snapshots.reset(token)
+    if not transaction.get_rollback():
+        for item in pending.values():
+            _refresh_newest_snapshot(item)
 
 
 def _symmetrical_field(sender, instance):

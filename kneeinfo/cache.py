@@ -14,6 +14,7 @@ database query: the middleware answers before sessions, authentication or views 
 import hashlib
 import logging
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
@@ -49,6 +50,8 @@ PRIVATE_CACHE_BACKENDS = (
 )
 # The database generation read during the current request ({} until read; None outside one).
 _request_generation = ContextVar("request_generation", default=None)
+# Inside changes_batched(): {"changed": whether content changed yet}; None outside.
+_batch = ContextVar("content_changes_batch", default=None)
 
 
 def cache_is_shared():
@@ -130,6 +133,10 @@ def content_changed(**kwargs):
         return  # m2m_changed: wait for the change itself
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a login changes no page
+    batch = _batch.get()
+    if batch is not None:
+        batch["changed"] = True
+        return
     try:
         if not cache_is_shared():
             _bump_database_generation()  # committed, or rolled back, with the change itself
@@ -141,6 +148,35 @@ def content_changed(**kwargs):
     except Exception:
         # Editing must go on without Redis; stored pages then age out after PAGE_CACHE_TIMEOUT.
         logger.exception("Could not mark cached pages as stale")
+
+
+@contextmanager
+def changes_batched():
+    """Within this block, content changes bump the generation once, on the way out.
+
+    For code that writes many rows in one transaction, such as an import: each row's signal
+    would otherwise bump the counter, a database write each. Nothing inside may read values
+    cached under the generation expecting to see its own changes (the block renders no page).
+    Runs inside transaction.atomic(), whose rows and bump are committed together; an error
+    marks that transaction for rollback, so the rows cannot be committed without the bump.
+    A nested block leaves the bump to the outermost.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("changes_batched() must run inside transaction.atomic()")
+    if _batch.get() is not None:
+        yield
+        return
+    batch = {"changed": False}
+    token = _batch.set(batch)
+    try:
+        yield
+    except BaseException:
+        transaction.set_rollback(True)
+        raise
+    finally:
+        _batch.reset(token)
+    if batch["changed"] and not transaction.get_rollback():
+        content_changed()
 
 
 def watched_models():

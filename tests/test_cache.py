@@ -4,6 +4,7 @@ Each test runs on a local-memory cache and, when it answers, on Redis (REDIS_TES
 database 15 of the local server). REQUIRE_REDIS=1 turns a missing Redis into a failure.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -12,12 +13,14 @@ from pathlib import Path
 import pytest
 import redis
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
-from conditions.models import Status, Tag
-from kneeinfo.cache import GENERATION_KEY, content_changed, current_generation
+from conditions.models import Condition, Status, Tag
+from conditions.services import SEED_ARTICLE, article_import, tag_merge
+from kneeinfo.cache import GENERATION_KEY, changes_batched, content_changed, current_generation
 from kneeinfo.models import ContentGeneration
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
@@ -215,6 +218,70 @@ def test_a_bulk_update_shows_once_content_changed_is_called(page_cache, conditio
     content_changed()
 
     assert "Changed in bulk." in fetch(client)[1]
+
+
+def generation_writes(queries):
+    table = ContentGeneration._meta.db_table
+    return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+
+
+def test_an_import_shows_on_the_next_request_and_moves_the_generation_once(
+    page_cache, condition, client
+):
+    for url in (PAGE, "/conditions/"):
+        fetch(client, url)
+        assert fetch(client, url)[0]["X-Page-Cache"] == "hit"
+    before = current_generation()
+
+    with CaptureQueriesContext(connection) as queries:
+        article_import(SEED_ARTICLE.read_bytes())
+
+    # Hundreds of rows, and their signals, but one bump (in the database, for a private cache).
+    assert current_generation() > before
+    assert len(generation_writes(queries)) == (0 if page_cache == "redis" else 1)
+    response, html = fetch(client, "/conditions/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Meniscus Tear" in html
+
+
+def test_a_tag_merge_moves_the_generation_once(settings, condition, client):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    knee, knees = Tag.objects.get(name="Knee"), TagFactory(name="Knees")
+    for n in range(5):
+        ConditionFactory(slug=f"tagged-{n}", tags=[knees])
+
+    with CaptureQueriesContext(connection) as queries:
+        tag_merge([knees], into=knee)
+
+    assert len(generation_writes(queries)) == 1
+    assert Condition.objects.filter(tags=knee).count() == 6
+
+
+def test_a_batch_that_fails_changes_neither_rows_nor_generation(settings, condition):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    before = current_generation()
+
+    # Even where the error is caught, the block's rows must not be kept without a bump.
+    with transaction.atomic(), contextlib.suppress(RuntimeError), changes_batched():
+        condition.summary = "Never saved."
+        condition.save()
+        with changes_batched():  # nested: the outer block alone would bump
+            condition.tags.add("Swelling")
+        raise RuntimeError("the import fails")
+
+    condition.refresh_from_db()
+    assert condition.summary != "Never saved."
+    assert current_generation() == before
+
+
+def test_a_dry_run_import_leaves_the_generation(settings, condition):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    before = current_generation()
+
+    article_import(SEED_ARTICLE.read_bytes(), dry_run=True)
+
+    assert current_generation() == before
+    assert not Condition.objects.filter(slug="meniscus-tear").exists()
 
 
 def test_the_generation_moves_again_after_commit(

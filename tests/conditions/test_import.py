@@ -215,6 +215,16 @@ def test_rerun_puts_back_edited_text_and_reports_it(imported):
     assert "conditions: 0 created, 1 updated, 8 unchanged" in output
 
 
+def test_each_items_newest_version_holds_its_final_links_and_tags(imported):
+    Condition.objects.filter(slug="leg-cramps").update(summary="Edited")
+    run_import()  # an update, as well as creations
+    for model in (Condition, Symptom, Treatment, FAQ):
+        for item in model.objects.all():
+            newest = item.history.order_by("-history_date", "-history_id").first()
+            assert newest.relations == item.relations_snapshot(), item
+    assert all(version.relations["symptoms"] for version in Condition.history.all())
+
+
 def test_rerun_keeps_an_unpublished_items_status(imported):
     Condition.objects.filter(slug="leg-cramps").update(status=Status.UNPUBLISHED)
     run_import()
