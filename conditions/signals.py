@@ -21,8 +21,12 @@ def snapshot_on_save(sender, instance, history_instance, **kwargs):
     pending = _pending_snapshots.get()
     if pending is None:
         history_instance.relations = instance.relations_snapshot()
-    else:
-        pending[type(instance), instance.pk] = instance
+        return
+    key = type(instance), instance.pk
+    if key in pending:
+        # Saved again: the record before this one keeps the links it has had until now.
+        _refresh_newest_snapshot(pending[key])
+    pending[key] = instance
 
 
 def snapshot_on_relation_change(sender, instance, action, reverse, pk_set, **kwargs):
@@ -65,9 +69,10 @@ def snapshots_batched():
     """Within this block, each item's newest record gets its links and tags once, on the way out.
 
     An import saves an item, then sets its tags, symptoms, treatments and links one after
-    another; each snapshot costs a query per relation. Only the newest record is brought up to
-    date: save an item once inside the block. Nothing is done when the block fails or its
-    transaction is to be rolled back. Nested blocks leave the work to the outermost.
+    another; each snapshot costs a query per relation. An item saved twice inside the block
+    has its earlier record brought up to date at the second save. Nothing is done when the
+    block fails or its transaction is to be rolled back. Nested blocks leave the work to the
+    outermost.
     """
     if _pending_snapshots.get() is not None:
         yield

@@ -31,6 +31,7 @@ from conditions.models import (
     Tag,
     Treatment,
 )
+from conditions.services import many_changes
 from conditions.text import ALLOWED_TAGS
 from faq.models import FAQ
 
@@ -249,6 +250,8 @@ def markdown_text(payload):
     return f"{payload}\n\nSome words before {payload} and after, as with {LINKED_NAME}.\n"
 
 
+# As an import would: one transaction, one bump of the page cache, one snapshot per version.
+@many_changes()
 def store_hostile_content(payload, key, user_model):
     """Put `payload` in every editable text field of one linked set of published content.
 

@@ -87,6 +87,22 @@ def test_no_script_runs_and_no_dialog_opens_on_any_page(
     with open_chromium() as browser:
         context = browser.new_context()
         context.add_init_script(INIT_SCRIPT)
+
+        # Controls: the hooks see a script that runs, and one that CSP blocks. On a page of
+        # their own: routing requests turns off a page's HTTP cache, and the site's pages
+        # should load their stylesheet as a patient's browser does, once.
+        controls = {}
+        control_page = context.new_page()
+        for name, headers in [
+            ("runs", {}),
+            ("blocked", {"Content-Security-Policy": "script-src 'none'"}),
+        ]:
+            control_url = f"{live_server.url}/__control_{name}__"
+            control_page.route(control_url, serve_control_page(headers))
+            control_page.goto(control_url)
+            controls[name] = control_page.evaluate(INSPECT_PAGE)
+        control_page.close()
+
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.on("pageerror", lambda error: page_errors.append(str(error)))
@@ -98,18 +114,6 @@ def test_no_script_runs_and_no_dialog_opens_on_any_page(
                 and csp_console.append(message.text)
             ),
         )
-
-        # Controls: the hooks see a script that runs, and one that CSP blocks.
-        controls = {}
-        for name, headers in [
-            ("runs", {}),
-            ("blocked", {"Content-Security-Policy": "script-src 'none'"}),
-        ]:
-            control_url = f"{live_server.url}/__control_{name}__"
-            page.route(control_url, serve_control_page(headers))
-            page.goto(control_url)
-            controls[name] = page.evaluate(INSPECT_PAGE)
-        csp_console.clear()
 
         for url in urls:
             response = page.goto(live_server.url + url, wait_until="load")

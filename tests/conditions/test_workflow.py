@@ -137,6 +137,22 @@ def test_every_change_is_kept_in_history_with_its_links_and_tags(clinician):
     assert [name for _, name in latest.relations["tags"]] == ["knee"]
 
 
+def test_in_one_batch_of_changes_each_version_keeps_the_links_and_tags_it_had():
+    swelling = SymptomFactory(name="Swelling")
+    with services.many_changes():
+        condition = ConditionFactory(body="First")
+        condition.symptoms.add(swelling)
+        condition.body = "Second"
+        condition.save()
+        condition.tags.add("knee")
+    first, second = condition.history.order_by("history_date", "history_id")
+    assert (
+        first.relations["symptoms"] == second.relations["symptoms"] == [[swelling.pk, "Swelling"]]
+    )
+    assert first.relations["tags"] == []
+    assert [name for _, name in second.relations["tags"]] == ["knee"]
+
+
 def test_restore_puts_back_text_links_and_tags_and_is_audited(clinician):
     swelling = SymptomFactory(name="Swelling")
     stiffness = SymptomFactory(name="Stiffness")
