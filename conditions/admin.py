@@ -204,26 +204,28 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Sign off and publish after links and tags are saved, so history sees the whole page."""
-        super().save_related(request, form, formsets, change)
-        item = form.instance
-        try:
-            if form.cleaned_data.get("sign_off"):
-                services.content_sign_off(item, request.user, item.review_note)
-                self.message_user(request, f"'{item}' is signed off in your name.")
-            if form.cleaned_data.get("publish"):
-                services.content_publish(item, request.user)
-                self.message_user(request, f"'{item}' is published.")
-        except (services.WorkflowError, PermissionDenied) as error:
-            self.message_user(request, str(error), messages.ERROR)
+        with services.many_changes():
+            super().save_related(request, form, formsets, change)
+            item = form.instance
+            try:
+                if form.cleaned_data.get("sign_off"):
+                    services.content_sign_off(item, request.user, item.review_note)
+                    self.message_user(request, f"'{item}' is signed off in your name.")
+                if form.cleaned_data.get("publish"):
+                    services.content_publish(item, request.user)
+                    self.message_user(request, f"'{item}' is published.")
+            except (services.WorkflowError, PermissionDenied) as error:
+                self.message_user(request, str(error), messages.ERROR)
 
     def _run(self, request, queryset, step, done):
         succeeded, failures = 0, []
-        for item in queryset:
-            try:
-                step(item, request.user)
-                succeeded += 1
-            except (services.WorkflowError, PermissionDenied) as error:
-                failures.append(str(error))
+        with services.many_changes():
+            for item in queryset:
+                try:
+                    step(item, request.user)
+                    succeeded += 1
+                except (services.WorkflowError, PermissionDenied) as error:
+                    failures.append(str(error))
         if succeeded:
             self.message_user(request, f"{done}: {succeeded} item(s).", messages.SUCCESS)
         for failure in failures:

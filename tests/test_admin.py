@@ -6,11 +6,14 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
 from conditions.models import Condition, Status, Tag
+from kneeinfo.models import ContentGeneration
 from tests.factories import (
     ConditionFactory,
     FAQFactory,
@@ -332,6 +335,27 @@ def test_clinician_adds_a_condition_and_patients_see_it(clinician_client, client
     assert '<a href="/tags/knee/">Knee</a>' in html
     assert '<a href="/tags/swelling/">swelling</a>' in html
     assert "Baker&#x27;s cyst" in client.get("/tags/knee/").content.decode()
+
+
+def test_a_save_records_each_version_with_its_links_and_bumps_the_generation_at_most_twice(
+    clinician_client,
+):
+    symptoms = [SymptomFactory(slug=f"symptom-{n}") for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        clinician_client.post(
+            admin_url("conditions", "condition", "add"),
+            condition_form(symptoms=[symptom.pk for symptom in symptoms]),
+        )
+
+    condition = Condition.objects.get()
+    assert condition.status == Status.PUBLISHED
+    versions = list(condition.history.all())
+    assert len(versions) == 3  # saved, signed off, published
+    assert all(version.relations == condition.relations_snapshot() for version in versions)
+    assert len(versions[0].relations["symptoms"]) == 3
+    # Once for the item's own row, once for its links, tags, sign-off and publishing together.
+    table = ContentGeneration._meta.db_table
+    assert sum(q["sql"].startswith("UPDATE") and table in q["sql"] for q in queries) <= 2
 
 
 def test_new_condition_reuses_an_existing_tag_whatever_its_case(clinician_client, client):

@@ -5,9 +5,13 @@ the database, so a control that is only hidden in the form would fail here.
 """
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conditions.models import Condition, Status, Tag, TagRedirect
+from kneeinfo.models import ContentGeneration
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +212,22 @@ def test_only_clinicians_unpublish(as_role, role, allowed):
     run_action(as_role(role), "condition", "unpublish", [condition])
     condition.refresh_from_db()
     assert (condition.status == Status.UNPUBLISHED) is allowed
+
+
+def test_an_action_on_several_items_is_one_change_of_the_site(clinician_client):
+    patient = Client()
+    conditions = [ConditionFactory(slug=f"condition-{n}") for n in range(5)]
+    for condition in conditions:
+        assert patient.get(condition.get_absolute_url()).status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        run_action(clinician_client, "condition", "unpublish", conditions)
+
+    assert not Condition.objects.filter(status=Status.PUBLISHED).exists()
+    table = ContentGeneration._meta.db_table
+    assert sum(q["sql"].startswith("UPDATE") and table in q["sql"] for q in queries) == 1
+    for condition in conditions:
+        assert patient.get(condition.get_absolute_url()).status_code == 404
 
 
 def test_publish_action_refuses_unsigned_wording_with_a_message(clinician_client):
