@@ -1,7 +1,12 @@
+import io
 import runpy
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from conditions.services import SEED_ARTICLE
 
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "kneeinfo" / "settings.py"
 ENV_NAMES = [
@@ -97,3 +102,31 @@ def clinician_client(client, clinician):
 def staff_client(client, content_staff):
     client.force_login(content_staff)
     return client
+
+
+def _seed_kept_open(django_db_blocker):
+    """Import the seed article in a transaction left open for a group of tests; then roll back.
+
+    Tests still need the `db` fixture, whose savepoint undoes each test's own changes.
+    """
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        call_command("import_article", str(SEED_ARTICLE), stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def seed_article(django_db_setup, django_db_blocker):
+    """The seed article, imported once per module and rolled back after its last test."""
+    yield from _seed_kept_open(django_db_blocker)
+
+
+@pytest.fixture(scope="class")
+def seed_article_for_class(django_db_setup, django_db_blocker):
+    """The seed article, imported once for the tests of a class and rolled back after its last:
+    the module's other tests still start from an empty database."""
+    yield from _seed_kept_open(django_db_blocker)

@@ -6,7 +6,6 @@ from itertools import combinations
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -15,17 +14,11 @@ from django.utils.html import escape
 
 from conditions import navigator
 from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom
-from conditions.services import SEED_ARTICLE
 from tests.factories import ConditionFactory, SymptomFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("conditions:symptom_checker")
-
-
-@pytest.fixture
-def seed():
-    call_command("import_article", str(SEED_ARTICLE), verbosity=0)
 
 
 def result_names(html):
@@ -34,107 +27,141 @@ def result_names(html):
     return re.findall(r'<a href="/conditions/[^"]+/">([^<]+)</a>', ranked)
 
 
-def test_page_offers_the_navigator_symptoms_and_the_disclaimer(client, seed):
-    Symptom.objects.filter(slug="tightness").update(in_navigator=False)
-    page = client.get(URL).text
-    assert "This is not a diagnosis." in page
-    assert 'value="locking-or-catching"' in page
-    assert 'value="tightness"' not in page
-    assert "results-heading" not in page
+@pytest.mark.usefixtures("seed_article_for_class")
+class TestOnTheSeed:
+    """The checker on the seed article's conditions, symptoms and red-flag rules."""
 
+    def test_page_offers_the_navigator_symptoms_and_the_disclaimer(self, client):
+        Symptom.objects.filter(slug="tightness").update(in_navigator=False)
+        page = client.get(URL).text
+        assert "This is not a diagnosis." in page
+        assert 'value="locking-or-catching"' in page
+        assert 'value="tightness"' not in page
+        assert "results-heading" not in page
 
-def test_locking_after_an_injury_ranks_meniscus_tear_first(client, seed):
-    page = client.get(URL, {"symptom": ["locking-or-catching", "swelling"], "onset": "injury"}).text
-    names = result_names(page)
-    assert names[0] == "Meniscus Tear"
-    first_card = page.split('class="card-list ranked"', 1)[1].split("</li>", 1)[0]
-    assert "Matches: Locking or catching · Swelling" in first_card
+    def test_locking_after_an_injury_ranks_meniscus_tear_first(self, client):
+        page = client.get(
+            URL, {"symptom": ["locking-or-catching", "swelling"], "onset": "injury"}
+        ).text
+        names = result_names(page)
+        assert names[0] == "Meniscus Tear"
+        first_card = page.split('class="card-list ranked"', 1)[1].split("</li>", 1)[0]
+        assert "Matches: Locking or catching · Swelling" in first_card
 
+    def test_matches_are_listed_in_checklist_order_whatever_order_they_were_ticked(self, client):
+        page = client.get(
+            URL, {"symptom": ["swelling", "locking-or-catching"], "onset": "injury"}
+        ).text
+        first_card = page.split('class="card-list ranked"', 1)[1].split("</li>", 1)[0]
+        assert "Matches: Locking or catching · Swelling" in first_card
 
-def test_matches_are_listed_in_checklist_order_whatever_order_they_were_ticked(client, seed):
-    page = client.get(URL, {"symptom": ["swelling", "locking-or-catching"], "onset": "injury"}).text
-    first_card = page.split('class="card-list ranked"', 1)[1].split("</li>", 1)[0]
-    assert "Matches: Locking or catching · Swelling" in first_card
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        {},
-        {"symptom": ["swelling", "calf-pain"], "onset": "injury", "area": "back"},
-        {"symptom": "no-such-symptom", "onset": "yesterday", "area": "elbow"},
-    ],
-)
-def test_inputs_are_drawn_as_djangos_widgets_draw_them(client, seed, query):
-    # The template draws the inputs itself (the widget renderer was most of the page's time);
-    # ids, labels, checked state and aria-invalid must stay exactly what Django would write.
-    page = client.get(URL, query).text
-    form = navigator.SymptomCheckerForm(
-        QueryDict(urlencode(query, doseq=True)) if query else None,
-        symptoms=navigator.navigator_symptoms(),
-        areas=navigator.knee_areas(),
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {},
+            {"symptom": ["swelling", "calf-pain"], "onset": "injury", "area": "back"},
+            {"symptom": "no-such-symptom", "onset": "yesterday", "area": "elbow"},
+        ],
     )
-    form.is_valid()
-    for name in ("symptom", "onset"):
-        for choice in form[name]:
-            label = escape(choice.choice_label)
-            assert f'{choice.tag()} <label for="{choice.id_for_label}">{label}</label>' in page
-    assert str(form["area"]) in page
+    def test_inputs_are_drawn_as_djangos_widgets_draw_them(self, client, query):
+        # The template draws the inputs itself (the widget renderer was most of the page's time);
+        # ids, labels, checked state and aria-invalid must stay exactly what Django would write.
+        page = client.get(URL, query).text
+        form = navigator.SymptomCheckerForm(
+            QueryDict(urlencode(query, doseq=True)) if query else None,
+            symptoms=navigator.navigator_symptoms(),
+            areas=navigator.knee_areas(),
+        )
+        form.is_valid()
+        for name in ("symptom", "onset"):
+            for choice in form[name]:
+                label = escape(choice.choice_label)
+                assert f'{choice.tag()} <label for="{choice.id_for_label}">{label}</label>' in page
+        assert str(form["area"]) in page
 
+    def test_gradual_jumping_pain_ranks_jumpers_knee_first(self, client):
+        page = client.get(
+            URL,
+            {
+                "symptom": ["pain-when-jumping-or-landing", "pain-when-squatting"],
+                "onset": "gradual",
+            },
+        ).text
+        assert result_names(page)[0] == "Jumper’s Knee"
 
-def test_gradual_jumping_pain_ranks_jumpers_knee_first(client, seed):
-    page = client.get(
-        URL,
-        {"symptom": ["pain-when-jumping-or-landing", "pain-when-squatting"], "onset": "gradual"},
-    ).text
-    assert result_names(page)[0] == "Jumper’s Knee"
+    def test_red_flag_overrides_the_ranking(self, client):
+        page = client.get(URL, {"symptom": ["swollen-warm-or-red-calf", "calf-pain"]}).text
+        assert "Get help first" in page
+        assert "Possible blood clot (deep vein thrombosis)" in page
+        assert page.index("Possible blood clot") < page.index("Other possible causes")
+        assert page.index("Other possible causes") < page.index('class="card-list ranked"')
 
+    def test_a_rule_needs_all_its_symptoms(self, client):
+        assert "Calf pain with swelling" not in client.get(URL, {"symptom": ["calf-pain"]}).text
+        both = client.get(URL, {"symptom": ["calf-pain", "swelling"]}).text
+        assert "Calf pain with swelling" in both
 
-def test_red_flag_overrides_the_ranking(client, seed):
-    page = client.get(URL, {"symptom": ["swollen-warm-or-red-calf", "calf-pain"]}).text
-    assert "Get help first" in page
-    assert "Possible blood clot (deep vein thrombosis)" in page
-    assert page.index("Possible blood clot") < page.index("Other possible causes")
-    assert page.index("Other possible causes") < page.index('class="card-list ranked"')
+    def test_inactive_rule_never_fires(self, client):
+        RedFlagRule.objects.update(is_active=False)
+        page = client.get(URL, {"symptom": ["swollen-warm-or-red-calf"]}).text
+        assert "Possible blood clot" not in page
+        assert "Conditions that match your choices" in page
 
+    def test_result_url_is_shareable_without_javascript(self, client):
+        query = "symptom=locking-or-catching&onset=injury"
+        assert "Meniscus Tear" in client.get(f"{URL}?{query}").text
+        page = client.get(URL).text
+        assert '<form method="get" action="/symptom-checker/"' in page
+        assert "<script" not in page.replace('<script type="application/ld+json">', "")
 
-def test_a_rule_needs_all_its_symptoms(client, seed):
-    assert "Calf pain with swelling" not in client.get(URL, {"symptom": ["calf-pain"]}).text
-    both = client.get(URL, {"symptom": ["calf-pain", "swelling"]}).text
-    assert "Calf pain with swelling" in both
+    def test_knee_diagram_regions_link_to_the_conditions_placed_there(self, client):
+        page = client.get(URL).text
+        for area in KneeArea.objects.all():
+            assert f'<a href="?area={area.slug}" aria-label="{area.name}:' in page
+        front = result_names(client.get(URL, {"area": "front"}).text)
+        assert set(front) == {"Jumper’s Knee", "Anterior Cruciate Ligament Injury", "Arthritis"}
+        back = result_names(client.get(URL, {"area": "back"}).text)
+        assert {"Baker’s Cyst", "Posterior Cruciate Ligament Injury"} <= set(back)
 
+    def test_knee_areas_are_listed_in_their_set_order(self, client):
+        KneeArea.objects.filter(slug="outer").update(order=0)
+        page = client.get(URL).text
+        area_list = page.split('class="area-list"', 1)[1].split("</ul>", 1)[0]
+        slugs = re.findall(r'href="\?area=([a-z]+)"', area_list)
+        assert slugs == ["outer", "back", "front", "inner"]
 
-def test_inactive_rule_never_fires(client, seed):
-    RedFlagRule.objects.update(is_active=False)
-    page = client.get(URL, {"symptom": ["swollen-warm-or-red-calf"]}).text
-    assert "Possible blood clot" not in page
-    assert "Conditions that match your choices" in page
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {"symptom": "no-such-symptom"},
+            {"area": "elbow"},
+            {"onset": "yesterday"},
+            {"symptom": "<script>alert(1)</script>"},
+            {"area": "x" * 5000},
+        ],
+    )
+    def test_bad_input_gets_a_friendly_page(self, client, query):
+        response = client.get(URL, query)
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text
+        assert "<script>alert(1)</script>" not in response.text
 
-
-def test_result_url_is_shareable_without_javascript(client, seed):
-    query = "symptom=locking-or-catching&onset=injury"
-    assert "Meniscus Tear" in client.get(f"{URL}?{query}").text
-    page = client.get(URL).text
-    assert '<form method="get" action="/symptom-checker/"' in page
-    assert "<script" not in page.replace('<script type="application/ld+json">', "")
-
-
-def test_knee_diagram_regions_link_to_the_conditions_placed_there(client, seed):
-    page = client.get(URL).text
-    for area in KneeArea.objects.all():
-        assert f'<a href="?area={area.slug}" aria-label="{area.name}:' in page
-    front = result_names(client.get(URL, {"area": "front"}).text)
-    assert set(front) == {"Jumper’s Knee", "Anterior Cruciate Ligament Injury", "Arthritis"}
-    back = result_names(client.get(URL, {"area": "back"}).text)
-    assert {"Baker’s Cyst", "Posterior Cruciate Ligament Injury"} <= set(back)
-
-
-def test_knee_areas_are_listed_in_their_set_order(client, seed):
-    KneeArea.objects.filter(slug="outer").update(order=0)
-    page = client.get(URL).text
-    area_list = page.split('class="area-list"', 1)[1].split("</ul>", 1)[0]
-    slugs = re.findall(r'href="\?area=([a-z]+)"', area_list)
-    assert slugs == ["outer", "back", "front", "inner"]
+    def test_admin_warns_when_a_red_flag_symptom_has_no_callout(self, clinician_client):
+        condition = Condition.objects.get(slug="biceps-femoris-tendonitis")
+        condition.urgency = ""
+        condition.urgent_help = ""
+        condition.save()
+        condition.symptoms.add(Symptom.objects.get(slug="swollen-warm-or-red-calf"))
+        page = clinician_client.get(
+            reverse("admin:conditions_condition_change", args=[condition.pk])
+        ).text
+        assert (
+            "has the warning signs of the red-flag rule &#x27;Possible blood clot (deep vein "
+            "thrombosis)&#x27; but no urgent-help callout" in page
+        )
+        bakers = Condition.objects.get(slug="bakers-cyst")
+        page = clinician_client.get(reverse("admin:conditions_condition_change", args=[bakers.pk]))
+        assert "red-flag rule" not in page.text
 
 
 def test_knee_area_counts_only_published_conditions(client):
@@ -144,23 +171,6 @@ def test_knee_area_counts_only_published_conditions(client):
     page = client.get(URL).text
     assert 'aria-label="Back of the knee: 1 condition"' in page
     assert 'aria-label="Front of the knee: 0 conditions"' in page
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"symptom": "no-such-symptom"},
-        {"area": "elbow"},
-        {"onset": "yesterday"},
-        {"symptom": "<script>alert(1)</script>"},
-        {"area": "x" * 5000},
-    ],
-)
-def test_bad_input_gets_a_friendly_page(client, seed, query):
-    response = client.get(URL, query)
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.text
-    assert "<script>alert(1)</script>" not in response.text
 
 
 def test_without_symptoms_the_area_and_onset_still_rank(client):
@@ -275,24 +285,6 @@ def test_empty_page_query_count_does_not_grow(client, django_assert_num_queries,
     with django_assert_num_queries(3):
         response = client.get(URL)
     assert f'aria-label="Back of the knee: {count} condition' in response.text
-
-
-def test_admin_warns_when_a_red_flag_symptom_has_no_callout(clinician_client, seed):
-    condition = Condition.objects.get(slug="biceps-femoris-tendonitis")
-    condition.urgency = ""
-    condition.urgent_help = ""
-    condition.save()
-    condition.symptoms.add(Symptom.objects.get(slug="swollen-warm-or-red-calf"))
-    page = clinician_client.get(
-        reverse("admin:conditions_condition_change", args=[condition.pk])
-    ).text
-    assert (
-        "has the warning signs of the red-flag rule &#x27;Possible blood clot (deep vein "
-        "thrombosis)&#x27; but no urgent-help callout" in page
-    )
-    bakers = Condition.objects.get(slug="bakers-cyst")
-    page = clinician_client.get(reverse("admin:conditions_condition_change", args=[bakers.pk]))
-    assert "red-flag rule" not in page.text
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
