@@ -3,6 +3,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Tests also run against this PostgreSQL server when it answers (CI makes sure it does).
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# The PostgreSQL run's cache tests use their own Redis database (SQLite's use 15, the default).
+PG_REDIS_TEST_URL ?= redis://127.0.0.1:6379/13
 # A random key, made once per checkout, unless SECRET_KEY is already set.
 WITH_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}"
 TEST_ENV = SECRET_KEY=tests-only-not-secret DEBUG=0
@@ -48,16 +50,25 @@ lint: install
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 # Static files collected first, as for serving: whitenoise warns on every app start without them.
+# With PostgreSQL answering, its run goes alongside SQLite's (one core each; its own Redis
+# database for the cache tests) and its report follows SQLite's.
 test: lint
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(TEST_ENV) $(PY) -m pytest
 	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "== the same tests on PostgreSQL ($(PG_TEST_URL))"; \
-		$(TEST_ENV) DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \
+		log=$$(mktemp); \
+		$(TEST_ENV) DATABASE_URL=$(PG_TEST_URL) REDIS_TEST_URL=$(PG_REDIS_TEST_URL) \
+			$(PY) -m pytest >"$$log" 2>&1 & postgres=$$!; \
+		trap 'kill $$postgres 2>/dev/null; rm -f "$$log"' EXIT; \
+		echo "== SQLite (PostgreSQL's run, $(PG_TEST_URL), goes alongside; its report follows)"; \
+		$(TEST_ENV) $(PY) -m pytest; sqlite=$$?; \
+		wait $$postgres; postgresql=$$?; \
+		echo "== the same tests on PostgreSQL ($(PG_TEST_URL))"; cat "$$log"; \
+		[ $$sqlite = 0 ] && [ $$postgresql = 0 ]; \
 	elif [ "$${REQUIRE_POSTGRES:-0}" = 1 ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) does not answer, and REQUIRE_POSTGRES=1"; exit 1; \
 	else \
-		echo "== PostgreSQL at $(PG_TEST_URL) does not answer: PostgreSQL run skipped"; \
+		echo "== PostgreSQL at $(PG_TEST_URL) does not answer: SQLite only"; \
+		$(TEST_ENV) $(PY) -m pytest; \
 	fi
 
 clean:
