@@ -221,6 +221,7 @@ def test_a_bulk_update_shows_once_content_changed_is_called(page_cache, conditio
 
 
 def generation_writes(queries):
+    """The statements among captured `queries` that moved the database's content generation."""
     table = ContentGeneration._meta.db_table
     return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
 
@@ -244,7 +245,7 @@ def test_an_import_shows_on_the_next_request_and_moves_the_generation_once(
     assert "Meniscus Tear" in html
 
 
-def test_a_tag_merge_moves_the_generation_once(settings, condition, client):
+def test_a_tag_merge_moves_the_generation_once(settings, condition):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     knee, knees = Tag.objects.get(name="Knee"), TagFactory(name="Knees")
     for n in range(5):

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conditions.models import Condition, Status, Tag, TagRedirect
-from kneeinfo.models import ContentGeneration
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
+from tests.test_cache import generation_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -224,8 +224,7 @@ def test_an_action_on_several_items_is_one_change_of_the_site(clinician_client):
         run_action(clinician_client, "condition", "unpublish", conditions)
 
     assert not Condition.objects.filter(status=Status.PUBLISHED).exists()
-    table = ContentGeneration._meta.db_table
-    assert sum(q["sql"].startswith("UPDATE") and table in q["sql"] for q in queries) == 1
+    assert len(generation_writes(queries)) == 1
     for condition in conditions:
         assert patient.get(condition.get_absolute_url()).status_code == 404
 
