@@ -2,10 +2,10 @@
 
 import json
 
-from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from clinic.models import clinic_facts
 from conditions.text import render_markdown
 
 SCHEMA = "https://schema.org"
@@ -47,6 +47,33 @@ def _linked(request, items, schema_type):
     ]
 
 
+def publisher(request):
+    """The clinic as a schema.org MedicalClinic: only the facts someone has entered."""
+    clinic = clinic_facts()
+    organization = {
+        "@type": "MedicalClinic",
+        "name": clinic.name,
+        "url": request.build_absolute_uri("/"),
+    }
+    if clinic.phone:
+        organization["telephone"] = clinic.phone
+    addresses = [
+        {
+            "@type": "PostalAddress",
+            "streetAddress": location.street_address,
+            "addressLocality": location.city,
+            "addressRegion": location.state,
+            "postalCode": location.zip_code,
+            "addressCountry": clinic.country,
+        }
+        for location in clinic.locations
+        if location.street_address
+    ]
+    if addresses:
+        organization["address"] = addresses[0] if len(addresses) == 1 else addresses
+    return organization
+
+
 def condition_page(request, condition, trail, *, symptoms, treatments, knee_areas):
     """MedicalWebPage about a MedicalCondition, with the page's breadcrumbs and its lists."""
     about = {
@@ -66,9 +93,9 @@ def condition_page(request, condition, trail, *, symptoms, treatments, knee_area
         "name": condition.name,
         "url": request.build_absolute_uri(condition.get_absolute_url()),
         "description": condition.summary,
-        "inLanguage": "en-GB",
+        "inLanguage": clinic_facts().language,
         "about": about,
-        "publisher": {"@type": "MedicalOrganization", "name": settings.SITE_NAME},
+        "publisher": publisher(request),
     }
     if condition.last_reviewed_on:
         page["lastReviewed"] = condition.last_reviewed_on.isoformat()

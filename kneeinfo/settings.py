@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "conditions",
     "faq",
     "search",
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "conditions.context_processors.site",
+                "clinic.context_processors.clinic",
             ],
         },
     },
@@ -172,8 +173,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "Europe/London"
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/New_York"
 # English only: no translation machinery on every request.
 USE_I18N = False
 USE_TZ = True
@@ -251,10 +252,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # One tag vocabulary for every content type; "Knee" and "knee" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True
 
-# The public site's name, used in page titles and structured data.
-SITE_NAME = os.environ.get("SITE_NAME", "Knee Pain Information")
-
-# How long a clinical sign-off stays current (the NHS reviews health information every 3 years).
+# How long a clinical sign-off stays current (3 years, as health-information standards ask).
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 3 * 365)
 
 # Route the bare reference view the benchmark (bench/) compares pages against.

@@ -40,7 +40,9 @@ def test_home_page_query_count(client, django_assert_num_queries, n):
     # 3. every visible tag with how many published items use each, for the most used (then
     #    cached until content changes; the test's saves have just changed it)
     # 4. the first three published FAQs
-    with django_assert_num_queries(4):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(6):
         html = get_html(client, "/")
 
     assert conditions[-1].name in html
@@ -56,7 +58,9 @@ def test_condition_list_query_count(client, django_assert_num_queries, n):
     #    content changes; the test's saves have just changed it)
     # 3. COUNT of published conditions, for the pages (then cached until content changes)
     # 4. this page of them (name, slug, summary), grouped by letter in the template
-    with django_assert_num_queries(4):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(6):
         html = get_html(client, "/conditions/")
 
     assert all(condition.name in html for condition in conditions)
@@ -85,7 +89,9 @@ def test_condition_page_query_count(client, django_assert_num_queries, n):
     # 3. the content generation, which keys what the local-memory cache keeps (kneeinfo/cache.py)
     # 4. every published condition's names, for linking mentions in the body (then cached
     #    until content changes; the test's saves have just changed it)
-    with django_assert_num_queries(4):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(6):
         html = get_html(client, "/conditions/busy/")
 
     assert condition.symptoms.last().name in html
@@ -103,7 +109,9 @@ def test_symptom_list_query_count(client, django_assert_num_queries, n):
     # 1. the content generation, which keys what the local-memory cache keeps
     # 2. COUNT of published symptoms, for the pages (then cached until content changes)
     # 3. this page of them (name, slug, description)
-    with django_assert_num_queries(3):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(5):
         html = get_html(client, "/symptoms/")
 
     assert symptoms[-1].name in html
@@ -122,7 +130,9 @@ def test_symptom_page_query_count(client, django_assert_num_queries, n):
     # 3. the content generation, which keys what the local-memory cache keeps
     # 4. COUNT of the published conditions that show it (then cached until content changes)
     # 5. this page of them
-    with django_assert_num_queries(5):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(7):
         html = get_html(client, "/symptoms/busy/")
 
     assert conditions[-1].name in html
@@ -139,7 +149,9 @@ def test_treatment_list_query_count(client, django_assert_num_queries, n):
     # 1. the content generation, which keys what the local-memory cache keeps
     # 2. COUNT of published treatments, for the pages (then cached until content changes)
     # 3. this page of them (name, slug, kind, description), grouped by kind in the template
-    with django_assert_num_queries(3):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(5):
         html = get_html(client, "/treatments/")
 
     assert treatments[-1].name in html
@@ -158,7 +170,9 @@ def test_treatment_page_query_count(client, django_assert_num_queries, n):
     # 3. the content generation, which keys what the local-memory cache keeps
     # 4. COUNT of the published conditions it treats (then cached until content changes)
     # 5. this page of them
-    with django_assert_num_queries(5):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(7):
         html = get_html(client, "/treatments/busy/")
 
     assert conditions[-1].name in html
@@ -178,7 +192,9 @@ def test_tag_list_query_count(client, django_assert_num_queries, n):
     # 1. the content generation, which keys what the local-memory cache keeps
     # 2. every visible tag with its published use count (then cached until content changes;
     #    the test's saves have just changed it); the page is cut from that list
-    with django_assert_num_queries(2):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(4):
         html = get_html(client, "/tags/")
 
     assert f"{tags[-1].name} <span" in html
@@ -198,7 +214,9 @@ def test_tag_page_query_count(client, django_assert_num_queries, n):
     # 1. the tag
     # 2. how many published conditions, symptoms, treatments and FAQs have it, in one statement
     # 3. this page of each, in one statement (conditions.views.TAG_SECTIONS)
-    with django_assert_num_queries(3):
+    # + the content generation, the clinic's profile and its locations, for the header and
+    #   footer (then cached until content changes)
+    with django_assert_num_queries(6):
         html = get_html(client, "/tags/swelling/")
 
     for items in [conditions, symptoms, treatments]:
@@ -215,7 +233,9 @@ def test_faq_page_query_count(client, django_assert_num_queries, n):
     # 2. COUNT of published FAQs, for the pages (then cached until content changes)
     # 3. this page of them, with who reviewed each
     # 4. the published conditions each one links to
-    with django_assert_num_queries(4):
+    # + the clinic's profile and its locations, for the header and footer (then
+    #   cached until content changes)
+    with django_assert_num_queries(6):
         html = get_html(client, "/faq/")
 
     assert len(re.findall(r'<section class="faq-entry"', html)) == min(n, FAQ_PAGE_SIZE)
@@ -234,7 +254,9 @@ def test_faq_question_page_query_count(client, django_assert_num_queries, n):
     # 1. the published question, with who reviewed it
     # 2. the published conditions it links to
     # 3. its tags
-    with django_assert_num_queries(3):
+    # + the content generation, the clinic's profile and its locations, for the header and
+    #   footer (then cached until content changes)
+    with django_assert_num_queries(6):
         html = get_html(client, faq.get_absolute_url())
 
     assert conditions[-1].name in html

@@ -288,7 +288,7 @@ def test_condition_page_shows_name_other_names_and_summary(client):
         '<p class="also-known">Also called: patellar tendonitis, patellar tendinopathy</p>', html
     )
     assertInHTML('<p class="lead">Pain below the kneecap from an overloaded tendon.</p>', html)
-    assert "<title>Jumper&#x27;s knee – Knee Pain Information</title>" in html
+    assert "<title>Jumper&#x27;s knee – Spine Institute NY</title>" in html
 
 
 def test_condition_meta_description_is_the_summary_cut_to_160_characters(client):
@@ -448,9 +448,9 @@ def test_condition_page_shows_review_dates(client):
     html = get_page(client, "/conditions/reviewed/")
 
     text = visible_text(html)
-    assert "Page last reviewed: 4 March 2025." in text
-    assert "Next review due: 4 March 2028." in text
-    assert '<time datetime="2025-03-04">4 March 2025</time>' in html
+    assert "Page last reviewed: March 4, 2025." in text
+    assert "Next review due: March 4, 2028." in text
+    assert '<time datetime="2025-03-04">March 4, 2025</time>' in html
 
 
 def test_condition_page_says_when_it_has_not_been_reviewed(client):

@@ -145,7 +145,7 @@ def test_each_question_shows_when_it_was_reviewed(client):
 
     question = entry(faq_page(client), "reviewed")
 
-    assert '<time datetime="2025-01-31">31 January 2025</time>' in question
+    assert '<time datetime="2025-01-31">January 31, 2025</time>' in question
     assert "Next review due: to be set." in " ".join(question.split())
 
 
@@ -203,7 +203,7 @@ def test_a_question_has_a_page_of_its_own_with_its_answer_and_where_to_read_more
     assertInHTML('<a href="/conditions/bursitis/">Bursitis</a>', html)
     assert "Hidden" not in html
     assertInHTML('<a href="/tags/sport/">sport</a>', html)
-    assert '<time datetime="2026-03-01">1 March 2026</time>' in html
+    assert '<time datetime="2026-03-01">March 1, 2026</time>' in html
     assertInHTML(
         '<nav aria-label="Breadcrumb" class="breadcrumbs"><ol><li><a href="/">Home</a></li>'
         '<li><a href="/faq/">Frequently asked questions</a></li>'

@@ -1,7 +1,8 @@
-"""Make a fresh install usable: load the shipped article once and create the first admin account.
+"""Make a fresh install usable: the clinic's profile, the shipped article, the first admin account.
 
-Safe to run on every start: content is imported only into an empty database, and the admin
-account is created (with a random password printed once) only if no superuser exists.
+Safe to run on every start: the clinic profile is created with its name and US defaults only if
+there is none, content is imported only into an empty database, and the admin account is created
+(with a random password printed once) only if no superuser exists.
 """
 
 import secrets
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from clinic.models import ClinicProfile
 from conditions.models import Condition
 from conditions.services import SEED_ARTICLE
 
@@ -22,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="admin", help="Name of the first admin user.")
 
     def handle(self, *args, username, **options):
+        profile, created = ClinicProfile.objects.get_or_create(pk=ClinicProfile.SINGLETON_ID)
+        if created:
+            self.stdout.write(
+                f"Created the clinic profile for {profile.name}: add its phone number and "
+                "locations in the admin (Clinic › Clinic profile)."
+            )
         if Condition.objects.exists():
             self.stdout.write("Content already present: the shipped article was not re-imported.")
         else:

@@ -1,0 +1,49 @@
+"""The clinic profile's one editing screen; only superusers and Clinic managers change it."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from clinic.models import ClinicProfile, Location
+
+
+class LocationInline(admin.StackedInline):
+    model = Location
+    extra = 0
+    fields = [
+        "name",
+        "street_address",
+        ("city", "state", "zip_code"),
+        "phone",
+        "opening_hours",
+        "order",
+    ]
+
+
+@admin.register(ClinicProfile)
+class ClinicProfileAdmin(SimpleHistoryAdmin):
+    inlines = [LocationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "phone"]}),
+        ("Appointments", {"fields": ["appointment_email", "booking_url"]}),
+        (
+            "Country and language",
+            {
+                "fields": ["emergency_number", "country", "language", "time_zone"],
+                "description": "The site gives US care advice; change these only with care.",
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ClinicProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """There is one profile: the list goes straight to it (or to adding it)."""
+        profile = ClinicProfile.objects.filter(pk=ClinicProfile.SINGLETON_ID).first()
+        if profile is None:
+            return redirect("admin:clinic_clinicprofile_add")
+        return redirect("admin:clinic_clinicprofile_change", profile.pk)

@@ -1,0 +1,41 @@
+"""The Clinic manager group: changes the clinic profile and its locations, nothing else."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+PERMISSIONS = [
+    "view_clinicprofile",
+    "change_clinicprofile",
+    "view_location",
+    "add_location",
+    "change_location",
+    "delete_location",
+]
+
+
+def create_group(apps, schema_editor):
+    # Permissions are normally made after all migrations; the group needs them now.
+    app_config = apps.get_app_config("clinic")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Clinic manager")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="clinic", codename__in=PERMISSIONS)
+    )
+
+
+def remove_group(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name="Clinic manager").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("clinic", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_group, remove_group)]
