@@ -113,7 +113,7 @@ class ContentAdminForm(forms.ModelForm):
             if not self.instance.is_signed_off or clinical_changed:
                 self.add_error(
                     "publish",
-                    "This wording has not been signed off: tick 'I have clinically reviewed "
+                    "This wording has not been signed off: check 'I have clinically reviewed "
                     "this wording' to sign it off and publish it together.",
                 )
         return cleaned

@@ -359,11 +359,12 @@ class Treatment(NamedContent):
 
 class Condition(NamedContent):
     class Urgency(models.TextChoices):
-        # The three levels NHS 111 uses; blank means the page has no urgent-help callout.
+        # Where a US patient goes: their doctor, an urgent care center today, or 911 and the
+        # emergency room. Blank means the page has no urgent-help callout.
         NONE = "", "No urgent-help callout"
-        NON_URGENT = "non_urgent", "Non-urgent: see a GP"
-        URGENT = "urgent", "Urgent: get help today"
-        IMMEDIATE = "immediate", "Immediate: call 999 or go to A&E"
+        NON_URGENT = "non_urgent", "Non-urgent: make an appointment with your doctor"
+        URGENT = "urgent", "Urgent: get care today (your doctor or an urgent care center)"
+        IMMEDIATE = "immediate", "Immediate: call 911 or go to the emergency room"
 
     class Onset(models.TextChoices):
         ANY = "", "Either"
@@ -455,11 +456,11 @@ class ClinicianProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_profile"
     )
     profession = models.CharField(
-        max_length=80, blank=True, help_text="For example: Consultant orthopaedic surgeon."
+        max_length=80, blank=True, help_text="For example: Orthopedic surgeon."
     )
     registration_number = models.CharField(
         max_length=40,
-        help_text="Professional registration, for example 'GMC 1234567' or 'HCPC PH12345'. "
+        help_text="Professional license, for example 'NY license 123456' or 'NPI 1234567890'. "
         "Needed before you can sign content off.",
     )
 
@@ -494,7 +495,7 @@ class RedFlagRule(TimeStampedModel):
         help_text="How quickly to get help.",
     )
     advice = models.TextField(help_text="What to do, in plain words. Shown above any results.")
-    is_active = models.BooleanField(default=True, help_text="Untick to stop using this rule.")
+    is_active = models.BooleanField(default=True, help_text="Uncheck to stop using this rule.")
 
     objects = RedFlagRuleQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.template import engines
 
 LOCKOUT_PAGE = """{% load static %}<!doctype html>
-<html lang="en-GB">
+<html lang="en-US">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -82,7 +82,7 @@ def clinician(db, django_user_model):
     user.last_name = "Jones"
     user.save()
     ClinicianProfile.objects.create(
-        user=user, profession="Physiotherapist", registration_number="HCPC PH12345"
+        user=user, profession="Physical therapist", registration_number="NY license 123456"
     )
     return user
 

@@ -90,7 +90,7 @@ def test_public_page_shows_reviewer_dates_and_note(client, clinician):
     page = client.get(condition.get_absolute_url()).text
     today = timezone.localdate()
     assert f'Page last reviewed: <time datetime="{today:%Y-%m-%d}">' in page
-    assert "Reviewed by Ana Jones, Physiotherapist (HCPC PH12345)." in page
+    assert "Reviewed by Ana Jones, Physical therapist (NY license 123456)." in page
     assert "What changed at the last review: Checked the urgent-help advice" in page
     assert "This page is due for review" not in page
 

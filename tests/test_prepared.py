@@ -190,7 +190,7 @@ def reviewed():
     users = get_user_model().objects
     clinician = users.create_user("clinician", first_name="Ada", last_name="Lovelace")
     ClinicianProfile.objects.create(
-        user=clinician, profession="Physiotherapist", registration_number="HCPC PH1"
+        user=clinician, profession="Physical therapist", registration_number="NY license 1"
     )
     plain = users.create_user("plain")
     return [

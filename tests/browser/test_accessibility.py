@@ -29,7 +29,7 @@ PAGES = [
     "/symptoms/",
     "/symptoms/swelling/",
     "/treatments/",
-    "/treatments/physiotherapy/",
+    "/treatments/physical-therapy/",
     "/tags/",
     "/tags/knee/",
     "/faq/",

@@ -309,15 +309,19 @@ def test_condition_page_without_other_names_has_no_also_called_line(client):
 
 
 @pytest.mark.parametrize(
-    "urgency, heading, tells_to_call_111",
+    "urgency, heading, tells_to_call_911",
     [
-        (Condition.Urgency.IMMEDIATE, "Call 999 or go to A&E", True),
-        (Condition.Urgency.URGENT, "When to get help urgently", True),
-        (Condition.Urgency.NON_URGENT, "When to see a GP", False),
+        (Condition.Urgency.IMMEDIATE, "Call 911 or go to the nearest emergency room", True),
+        (
+            Condition.Urgency.URGENT,
+            "Get care today: call your doctor or go to an urgent care center",
+            True,
+        ),
+        (Condition.Urgency.NON_URGENT, "Make an appointment with your doctor, or with us", False),
     ],
 )
 def test_condition_page_shows_urgent_help_callout_before_the_body(
-    client, urgency, heading, tells_to_call_111
+    client, urgency, heading, tells_to_call_911
 ):
     ConditionFactory(
         slug="dvt",
@@ -332,7 +336,7 @@ def test_condition_page_shows_urgent_help_callout_before_the_body(
     assert f"urgent-{urgency}" in callout
     assert visible_text(re.search(r"<h2.*?</h2>", callout).group(0)) == heading
     assert "Your calf is red, hot and swollen." in callout
-    assert ("Call NHS 111 for advice, or 999 in an emergency." in callout) is tells_to_call_111
+    assert ("If you think it is an emergency, call 911." in callout) is tells_to_call_911
     # Patients must meet the warning signs before the long text.
     assert html.index(callout) < html.index("Most knee pain is not an emergency.")
 
@@ -343,7 +347,7 @@ def test_condition_without_urgency_has_no_urgent_help_callout(client):
     html = get_page(client, "/conditions/calm/")
 
     assert urgent_callout(html) == ""
-    assert "Call NHS 111" not in html
+    assert "If you think it is an emergency, call 911." not in html
 
 
 def test_urgent_help_keeps_its_line_breaks_and_shows_markup_as_text(client):

@@ -62,9 +62,9 @@ NOUNS = [
 URGENCIES = [
     ("", ""),
     ("", ""),
-    ("non_urgent", "See a GP if it is no better after two weeks."),
-    ("urgent", "Get help today if the knee is hot, red and swollen."),
-    ("immediate", "Call 999 if your calf is swollen and you are short of breath."),
+    ("non_urgent", "Make an appointment with your doctor if it is no better after two weeks."),
+    ("urgent", "Get care today if the knee is hot, red and swollen: call your doctor."),
+    ("immediate", "Call 911 if your calf is swollen and you are short of breath."),
 ]
 
 
