@@ -21,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -228,7 +229,7 @@ class PageCacheMiddleware:
             return response
 
         key = generation = None
-        if settings.PAGE_CACHE:
+        if settings.PAGE_CACHE and self.has_allowed_host(request):
             try:
                 key = page_key(request)
                 found = cache.get_many([GENERATION_KEY, key])
@@ -267,6 +268,15 @@ class PageCacheMiddleware:
             and not self.is_personal(request)
             and not request.path.startswith(f"/{settings.ADMIN_PATH}")
         )
+
+    @staticmethod
+    def has_allowed_host(request):
+        """Whether the Host is in ALLOWED_HOSTS; the page's key is built from it."""
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return False  # CommonMiddleware answers it with the 400 page
+        return True
 
     @staticmethod
     def is_storable(response):

@@ -24,7 +24,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
-# A database fault becomes the friendly 503 page; anything else the usual 500 page.
+# Error pages render from their templates alone (no host, database, cache or context processors),
+# so a request with an unknown Host gets its 400 rather than a second error. A database fault
+# becomes the friendly 503 page; anything else the 500 page.
+handler400 = "kneeinfo.views.bad_request"
+handler403 = "kneeinfo.views.permission_denied"
+handler404 = "kneeinfo.views.page_not_found"
 handler500 = "kneeinfo.views.server_error"
 
 if settings.BENCHMARK:

@@ -1,4 +1,4 @@
-"""Machine-facing URLs (health check, robots.txt), the error handler, the benchmark's bare view."""
+"""Machine-facing URLs (health check, robots.txt), the error pages, the benchmark's bare view."""
 
 import logging
 import sys
@@ -12,7 +12,6 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.defaults import server_error as default_server_error
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +59,29 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-def server_error(request, template_name="500.html"):
+def error_page(template_name, status):
+    """An error page from its template alone: no request, context processors, queries or cache.
+
+    Django's own handlers render 400, 403 and 404 pages with the request, in the site layout,
+    which reads the request's host (its canonical link) and the clinic's details (a query): for
+    a request whose Host is not allowed, that raised the same error again, and a 400 became a 500.
+    """
+    return HttpResponse(loader.render_to_string(template_name), status=status)
+
+
+def bad_request(request, exception):
+    return error_page("400.html", 400)
+
+
+def permission_denied(request, exception):
+    return error_page("403.html", 403)
+
+
+def page_not_found(request, exception):
+    return error_page("404.html", 404)
+
+
+def server_error(request):
     """The 500 handler; a database that is down or restarting gets a friendly 503 instead.
 
     Django calls it inside the `except` that caught the error, wherever it was raised (a view,
@@ -69,12 +90,12 @@ def server_error(request, template_name="500.html"):
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
         return database_unavailable(request)
-    return default_server_error(request, template_name)
+    return error_page("500.html", 500)
 
 
 def database_unavailable(request):
-    """503 with Retry-After; the template needs no database and no context processors."""
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    """503 with Retry-After, while the database does not answer."""
+    response = error_page("503.html", 503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response

@@ -54,7 +54,7 @@ def test_site_answers_503_while_the_database_is_down_and_recovers_by_itself(visi
     assert page["Retry-After"] == "30"
     html = page.content.decode()
     assert "Sorry, this page is not available just now" in html
-    assert "call NHS 111, or 999 in an emergency" in html
+    assert "in an emergency call 911" in html
     assert "Traceback" not in html
     assert health.status_code == 503
     assert health.content.decode() == "fault\ndatabase: unavailable\ncache: ok\n"
