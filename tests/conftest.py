@@ -104,15 +104,16 @@ def staff_client(client, content_staff):
     return client
 
 
-def _seed_kept_open(django_db_blocker):
-    """Import the seed article in a transaction left open for a group of tests; then roll back.
+def _seed_kept_open(django_db_blocker, *command):
+    """Import the seed article (or run `command`) in a transaction left open for a group of
+    tests; then roll back.
 
     Tests still need the `db` fixture, whose savepoint undoes each test's own changes.
     """
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
-        call_command("import_article", str(SEED_ARTICLE), stdout=io.StringIO())
+        call_command(*(command or ("import_article", str(SEED_ARTICLE))), stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
@@ -130,3 +131,9 @@ def seed_article_for_class(django_db_setup, django_db_blocker):
     """The seed article, imported once for the tests of a class and rolled back after its last:
     the module's other tests still start from an empty database."""
     yield from _seed_kept_open(django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def seed_site(django_db_setup, django_db_blocker):
+    """The site as `make run` seeds it (`seed_site`), once per module, rolled back after it."""
+    yield from _seed_kept_open(django_db_blocker, "seed_site")
