@@ -68,6 +68,7 @@ def host_not_checked_first(settings):
 
 
 def tracebacks(caplog, ignore=(DJANGO_HOST_REPORT,)):
+    # pytest captures DJANGO_HOST_REPORT's records although settings.LOGGING sends them nowhere.
     return [(r.name, r.exc_info[0]) for r in caplog.records if r.exc_info and r.name not in ignore]
 
 
