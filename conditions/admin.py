@@ -187,16 +187,20 @@ class ContentAdmin(SimpleHistoryAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
+        """The workflow's fields, and for anyone who may not sign off every field of the model
+        but those content staff edit.
+
+        Read from the model, not the form or the fieldsets: Django builds those from this list.
+        """
         readonly = list(self.workflow_fields)
         if not self.has_signoff_permission(request):
-            form_fields = {
-                name
-                for _, options in self.get_fieldsets(request, obj)
-                for name in options["fields"]
-            }
-            readonly += sorted(
-                form_fields - set(readonly) - set(self.staff_editable_fields) - {"edit_token"}
-            )
+            readonly += [
+                field.name
+                for field in self.model._meta.get_fields()
+                if field.editable
+                and not field.auto_created
+                and field.name not in {*readonly, *self.staff_editable_fields}
+            ]
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
