@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from conditions.admin import ContentAdmin
 from conditions.models import ClinicianProfile, Condition, Status, Symptom, Tag, TagRedirect
-from conditions.services import content_sign_off
+from conditions.services.workflow import content_sign_off
 from tests.factories import (
     ConditionFactory,
     FAQFactory,
