@@ -1,6 +1,6 @@
 """The clinicians' editing screens for conditions, symptoms, treatments, tags and knee areas.
 
-Roles (groups made by migration 0004): a Clinician edits everything, signs off and publishes;
+Roles (groups made by migration 0005): a Clinician edits everything, signs off and publishes;
 Content staff edit tags, cross-links and alternate names and see clinical text read-only. The
 read-only fields are left out of the form, so a crafted POST cannot change them either.
 """

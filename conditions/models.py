@@ -170,11 +170,11 @@ class EditorialModel(TimeStampedModel):
     def move_to(self, status):
         """Change the item's state, unsaved, and return what its history should say of the move.
 
-        The one place a state changes: the workflow's steps call it, and so does save(), to send
-        a published item whose clinical text changed since its sign-off back to review. Raise
-        WorkflowError where the item may not move there now: only signed-off wording is
-        published, and a published item in step with its sign-off is unpublished, not
-        reviewed. (An item starts as a draft, or published by the import, without a sign-off.)
+        The one place a state changes (an item starts as a draft, or published by the import):
+        the workflow's steps call it, and so does save(), to send a published item whose
+        clinical text changed since its sign-off back to review. Raise WorkflowError where the
+        item may not move there now: only signed-off wording is published, and any other
+        published item must be unpublished before it goes to review.
         """
         if status == Status.PUBLISHED and not self.is_signed_off:
             raise WorkflowError(
