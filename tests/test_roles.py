@@ -331,7 +331,7 @@ def test_every_mix_of_workflow_permissions_opens_and_saves_the_change_form(
     content_sign_off(item, clinician)
     model = item._meta.model_name
     user = django_user_model.objects.create_user("editor", is_staff=True)
-    ClinicianProfile.objects.create(user=user, registration_number="HCPC PH54321")
+    ClinicianProfile.objects.create(user=user, registration_number="NY license 654321")
     user.user_permissions.set(
         Permission.objects.filter(
             content_type__model=model,
