@@ -1,11 +1,9 @@
 """The clinicians' editing screens for conditions, symptoms, treatments, tags and knee areas.
 
-Roles (groups made by migration 0004): a Clinician edits everything, signs off and publishes;
+Roles (groups made by migration 0005): a Clinician edits everything, signs off and publishes;
 Content staff edit tags, cross-links and alternate names and see clinical text read-only. The
 read-only fields are left out of the form, so a crafted POST cannot change them either.
 """
-
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,13 +12,12 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
-from conditions import services
 from conditions.models import (
+    REVIEW_SOON_DAYS,
     ClinicianProfile,
     Condition,
     KneeArea,
@@ -30,10 +27,19 @@ from conditions.models import (
     Tag,
     TagRedirect,
     Treatment,
+    WorkflowError,
+    permission_name,
 )
 from conditions.navigator import red_flags_for
-
-REVIEW_SOON_DAYS = 30
+from conditions.services import many_changes
+from conditions.services.tags import tag_merge, tag_names_fold, tag_rename
+from conditions.services.workflow import (
+    content_publish,
+    content_restore,
+    content_sign_off,
+    content_submit_for_review,
+    content_unpublish,
+)
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -48,12 +54,10 @@ class ReviewDueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(next_review_due__lt=today)
+            return queryset.review_overdue()
         if self.value() == "soon":
-            soon = today + timedelta(days=REVIEW_SOON_DAYS)
-            return queryset.filter(next_review_due__gte=today, next_review_due__lte=soon)
+            return queryset.review_due_soon()
         if self.value() == "unset":
             return queryset.filter(next_review_due__isnull=True)
         return queryset
@@ -96,7 +100,7 @@ class ContentAdminForm(forms.ModelForm):
         return saved[0]["updated_at"].isoformat() if saved else ""
 
     def clean_tags(self):
-        return services.tag_names_fold(self.cleaned_data["tags"])
+        return tag_names_fold(self.cleaned_data["tags"])
 
     def clean(self):
         cleaned = super().clean()
@@ -164,15 +168,11 @@ class ContentAdmin(SimpleHistoryAdmin):
     def signed_off(self, obj):
         return obj.is_signed_off
 
-    def _can(self, request, action):
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
-
     def has_publish_permission(self, request):
-        return self._can(request, "publish")
+        return request.user.has_perm(permission_name("publish", self.model))
 
     def has_signoff_permission(self, request):
-        return self._can(request, "signoff")
+        return request.user.has_perm(permission_name("signoff", self.model))
 
     def get_fieldsets(self, request, obj=None):
         """Leave out the sign-off and publish choices for users who may not make them."""
@@ -187,16 +187,20 @@ class ContentAdmin(SimpleHistoryAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
+        """The workflow's fields, and for anyone who may not sign off every field of the model
+        but those content staff edit.
+
+        Read from the model, not the form or the fieldsets: Django builds those from this list.
+        """
         readonly = list(self.workflow_fields)
         if not self.has_signoff_permission(request):
-            form_fields = {
-                name
-                for _, options in self.get_fieldsets(request, obj)
-                for name in options["fields"]
-            }
-            readonly += sorted(
-                form_fields - set(readonly) - set(self.staff_editable_fields) - {"edit_token"}
-            )
+            readonly += [
+                field.name
+                for field in self.model._meta.get_fields()
+                if field.editable
+                and not field.auto_created
+                and field.name not in {*readonly, *self.staff_editable_fields}
+            ]
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -204,27 +208,27 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Sign off and publish after links and tags are saved, so history sees the whole page."""
-        with services.many_changes():
+        with many_changes():
             super().save_related(request, form, formsets, change)
             item = form.instance
             try:
                 if form.cleaned_data.get("sign_off"):
-                    services.content_sign_off(item, request.user, item.review_note)
+                    content_sign_off(item, request.user, item.review_note)
                     self.message_user(request, f"'{item}' is signed off in your name.")
                 if form.cleaned_data.get("publish"):
-                    services.content_publish(item, request.user)
+                    content_publish(item, request.user)
                     self.message_user(request, f"'{item}' is published.")
-            except (services.WorkflowError, PermissionDenied) as error:
+            except (WorkflowError, PermissionDenied) as error:
                 self.message_user(request, str(error), messages.ERROR)
 
     def _run(self, request, queryset, step, done):
         succeeded, failures = 0, []
-        with services.many_changes():
+        with many_changes():
             for item in queryset:
                 try:
                     step(item, request.user)
                     succeeded += 1
-                except (services.WorkflowError, PermissionDenied) as error:
+                except (WorkflowError, PermissionDenied) as error:
                     failures.append(str(error))
         if succeeded:
             self.message_user(request, f"{done}: {succeeded} item(s).", messages.SUCCESS)
@@ -233,19 +237,19 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Submit for clinical review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._run(request, queryset, services.content_submit_for_review, "Sent to review")
+        self._run(request, queryset, content_submit_for_review, "Sent to review")
 
     @admin.action(description="Mark as clinically reviewed", permissions=["signoff"])
     def sign_off(self, request, queryset):
-        self._run(request, queryset, services.content_sign_off, "Signed off")
+        self._run(request, queryset, content_sign_off, "Signed off")
 
     @admin.action(description="Publish", permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(request, queryset, services.content_publish, "Published")
+        self._run(request, queryset, content_publish, "Published")
 
     @admin.action(description="Unpublish", permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._run(request, queryset, services.content_unpublish, "Unpublished")
+        self._run(request, queryset, content_unpublish, "Unpublished")
 
     def _url_name(self, view):
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
@@ -312,8 +316,8 @@ class ContentAdmin(SimpleHistoryAdmin):
         item = get_object_or_404(self.model, pk=object_id)
         record = get_object_or_404(item.history.model, history_id=history_id, id=item.pk)
         try:
-            services.content_restore(item, record, request.user)
-        except services.WorkflowError as error:
+            content_restore(item, record, request.user)
+        except WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
             message = "The earlier version is restored."
@@ -431,7 +435,7 @@ class TagAdmin(admin.ModelAdmin):
         if change and {"name", "slug"} & set(form.changed_data):
             old = Tag.objects.get(pk=obj.pk)
             obj.name, obj.slug = old.name, old.slug
-            services.tag_rename(obj, form.cleaned_data["name"], form.cleaned_data["slug"])
+            tag_rename(obj, form.cleaned_data["name"], form.cleaned_data["slug"])
             obj.is_hidden = form.cleaned_data["is_hidden"]
             obj.save(update_fields=["is_hidden"])
         else:
@@ -445,7 +449,7 @@ class TagAdmin(admin.ModelAdmin):
             if form.is_valid():
                 into = form.cleaned_data["into"]
                 merged = [tag.name for tag in queryset if tag.pk != into.pk]
-                services.tag_merge(list(queryset), into)
+                tag_merge(list(queryset), into)
                 self.message_user(
                     request, f"Merged {', '.join(merged)} into '{into}'.", messages.SUCCESS
                 )

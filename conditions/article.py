@@ -1,4 +1,4 @@
-"""Read an article in the plain-text shape of the clinic's first one (DESIGN.md, Content import).
+"""Read an article in the plain-text shape of the clinic's first one (docs/design.md, Importing).
 
 The shape: a title line; intro paragraphs; one section per condition under a short heading line
 (the first section may follow the intro after a wider gap, with no heading); a "Frequently Asked

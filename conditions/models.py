@@ -2,11 +2,13 @@
 
 import hashlib
 import json
+from datetime import timedelta
 from functools import cache
 from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
@@ -59,9 +61,22 @@ class Status(models.TextChoices):
     UNPUBLISHED = "unpublished", "Unpublished"
 
 
+# How far ahead the admin lists and filters items as due for review soon.
+REVIEW_SOON_DAYS = 30
+
+
 class ContentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def review_overdue(self):
+        """Items whose next review date has passed."""
+        return self.filter(next_review_due__lt=timezone.localdate())
+
+    def review_due_soon(self):
+        """Items due for review today or within REVIEW_SOON_DAYS."""
+        today = timezone.localdate()
+        return self.filter(next_review_due__range=(today, today + timedelta(days=REVIEW_SOON_DAYS)))
 
 
 def editorial_permissions(model_name, plural):
@@ -70,6 +85,24 @@ def editorial_permissions(model_name, plural):
         (f"publish_{model_name}", f"Can publish and unpublish {plural}"),
         (f"signoff_{model_name}", f"Can sign off {plural} as clinically reviewed"),
     ]
+
+
+def permission_name(action, model):
+    """What user.has_perm() takes for `action` ("publish", "signoff", "view"...) on a model
+    or one of its items: "conditions.publish_condition"."""
+    return f"{model._meta.app_label}.{get_permission_codename(action, model._meta)}"
+
+
+class WorkflowError(ValueError):
+    """A workflow step that cannot be taken now; the message says what to do instead."""
+
+
+# What an item's history says of each move; nothing moves an item back to draft.
+_MOVES = {
+    Status.IN_REVIEW: "Submitted for review",
+    Status.PUBLISHED: "Published",
+    Status.UNPUBLISHED: "Unpublished",
+}
 
 
 class RelationSnapshot(models.Model):
@@ -128,12 +161,36 @@ class EditorialModel(TimeStampedModel):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.reviewed_fingerprint and not self.is_signed_off:
-            self.status = Status.IN_REVIEW
-            self._change_reason = "Clinical text changed after sign-off: sent back to review"
+        if self.status == Status.PUBLISHED and self.sign_off_is_stale:
+            self._change_reason = self.move_to(Status.IN_REVIEW)
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
         super().save(*args, **kwargs)
+
+    def move_to(self, status):
+        """Change the item's state, unsaved, and return what its history should say of the move.
+
+        The one place a state changes (an item starts as a draft, or published by the import):
+        the workflow's steps call it, and so does save(), to send a published item whose
+        clinical text changed since its sign-off back to review. Raise WorkflowError where the
+        item may not move there now: only signed-off wording is published, and any other
+        published item must be unpublished before it goes to review.
+        """
+        if status == Status.PUBLISHED and not self.is_signed_off:
+            raise WorkflowError(
+                f"'{self}' cannot be published: its current wording has not been signed off. "
+                "Mark it as clinically reviewed first."
+            )
+        if status == Status.IN_REVIEW and self.status == Status.PUBLISHED:
+            if not self.sign_off_is_stale:
+                raise WorkflowError(
+                    f"'{self}' is published; unpublish it first to send it to review."
+                )
+            message = "Clinical text changed after sign-off: sent back to review"
+        else:
+            message = _MOVES[status]
+        self.status = status
+        return message
 
     @property
     def is_published(self):
@@ -149,6 +206,11 @@ class EditorialModel(TimeStampedModel):
         return bool(self.reviewed_fingerprint) and (
             self.reviewed_fingerprint == self.clinical_fingerprint()
         )
+
+    @property
+    def sign_off_is_stale(self):
+        """Signed off once, but the clinical text has changed since."""
+        return bool(self.reviewed_fingerprint) and not self.is_signed_off
 
     @property
     def is_review_overdue(self):

@@ -1,6 +1,5 @@
 """Keep each historical record's snapshot of links and tags in step with the item."""
 
-from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
 
@@ -10,6 +9,7 @@ from django.utils.text import Truncator
 from simple_history.signals import pre_create_historical_record
 
 from conditions.models import EditorialModel
+from kneeinfo.batching import batched
 
 # Inside snapshots_batched(): {(model, pk): item} whose newest record awaits its snapshot.
 _pending_snapshots = ContextVar("pending_snapshots", default=None)
@@ -64,28 +64,19 @@ def _refresh_newest_snapshot(item):
         latest.save(update_fields=["relations"])
 
 
-@contextmanager
 def snapshots_batched():
     """Within this block, each item's newest record gets its links and tags once, on the way out.
 
     An import saves an item, then sets its tags, symptoms, treatments and links one after
     another; each snapshot costs a query per relation. An item saved twice inside the block
-    has its earlier record brought up to date at the second save. Nothing is done when the
-    block fails or its transaction is to be rolled back. Nested blocks leave the work to the
-    outermost.
+    has its earlier record brought up to date at the second save (kneeinfo.batching).
     """
-    if _pending_snapshots.get() is not None:
-        yield
-        return
-    pending = {}
-    token = _pending_snapshots.set(pending)
-    try:
-        yield
-    finally:
-        _pending_snapshots.reset(token)
-    if not transaction.get_rollback():
-        for item in pending.values():
-            _refresh_newest_snapshot(item)
+    return batched(_pending_snapshots, _refresh_snapshots)
+
+
+def _refresh_snapshots(pending):
+    for item in pending.values():
+        _refresh_newest_snapshot(item)
 
 
 def _symmetrical_field(sender, instance):

@@ -14,7 +14,6 @@ database query: the middleware answers before sessions, authentication or views 
 import hashlib
 import logging
 import time
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
@@ -34,6 +33,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+from kneeinfo.batching import batched
 from kneeinfo.models import ContentGeneration
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ PRIVATE_CACHE_BACKENDS = (
 )
 # The database generation read during the current request ({} until read; None outside one).
 _request_generation = ContextVar("request_generation", default=None)
-# Inside changes_batched(): {"changed": whether content changed yet}; None outside.
+# Inside changes_batched(): {} until content changes, then {"changed": True}; None outside.
 _batch = ContextVar("content_changes_batch", default=None)
 
 
@@ -151,33 +151,15 @@ def content_changed(**kwargs):
         logger.exception("Could not mark cached pages as stale")
 
 
-@contextmanager
 def changes_batched():
     """Within this block, content changes bump the generation once, on the way out.
 
     For code that writes many rows in one transaction, such as an import: each row's signal
     would otherwise bump the counter, a database write each. Nothing inside may read values
     cached under the generation expecting to see its own changes (the block renders no page).
-    Runs inside transaction.atomic(), whose rows and bump are committed together; an error
-    marks that transaction for rollback, so the rows cannot be committed without the bump.
-    A nested block leaves the bump to the outermost.
+    The rows and the bump are committed together (kneeinfo.batching).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("changes_batched() must run inside transaction.atomic()")
-    if _batch.get() is not None:
-        yield
-        return
-    batch = {"changed": False}
-    token = _batch.set(batch)
-    try:
-        yield
-    except BaseException:
-        transaction.set_rollback(True)
-        raise
-    finally:
-        _batch.reset(token)
-    if batch["changed"] and not transaction.get_rollback():
-        content_changed()
+    return batched(_batch, lambda notes: content_changed())
 
 
 def watched_models():

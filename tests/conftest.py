@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from conditions.services import SEED_ARTICLE
+from conditions.services.importing import SEED_ARTICLE
 
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "kneeinfo" / "settings.py"
 ENV_NAMES = [

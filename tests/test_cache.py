@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from conditions.models import Condition, Status, Tag
-from conditions.services import SEED_ARTICLE, article_import, tag_merge
+from conditions.services.importing import SEED_ARTICLE, article_import
+from conditions.services.tags import tag_merge
 from kneeinfo.cache import GENERATION_KEY, changes_batched, content_changed, current_generation
 from kneeinfo.models import ContentGeneration
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory

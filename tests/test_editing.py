@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conditions import services
 from conditions.models import Status
+from conditions.services import workflow
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory
 from tests.test_roles import change_data, change_url
 
@@ -73,20 +73,25 @@ def test_admin_index_lists_overdue_and_soon_due_items(clinician_client):
     assert "Far future?" not in review
 
 
-def test_review_due_filter_in_the_changelist(clinician_client):
+@pytest.mark.parametrize(
+    ("choice", "shown"), [("overdue", "Overdue condition"), ("soon", "Soon condition")]
+)
+def test_review_due_filter_in_the_changelist(clinician_client, choice, shown):
     today = timezone.localdate()
     ConditionFactory(name="Overdue condition", next_review_due=today - timedelta(days=1))
-    ConditionFactory(name="Fine condition", next_review_due=today + timedelta(days=200))
+    ConditionFactory(name="Soon condition", next_review_due=today + timedelta(days=30))
+    ConditionFactory(name="Fine condition", next_review_due=today + timedelta(days=31))
     page = clinician_client.get(
-        reverse("admin:conditions_condition_changelist"), {"review": "overdue"}
+        reverse("admin:conditions_condition_changelist"), {"review": choice}
     ).text
-    assert "Overdue condition" in page and "Fine condition" not in page
+    names = ["Overdue condition", "Soon condition", "Fine condition"]
+    assert [name for name in names if name in page] == [shown]
 
 
 def test_public_page_shows_reviewer_dates_and_note(client, clinician):
     condition = ConditionFactory(status=Status.DRAFT)
-    services.content_sign_off(condition, clinician, "Checked the urgent-help advice")
-    services.content_publish(condition, clinician)
+    workflow.content_sign_off(condition, clinician, "Checked the urgent-help advice")
+    workflow.content_publish(condition, clinician)
     page = client.get(condition.get_absolute_url()).text
     today = timezone.localdate()
     assert f'Page last reviewed: <time datetime="{today:%Y-%m-%d}">' in page
@@ -102,8 +107,8 @@ def test_public_page_says_when_it_is_due_for_review(client):
 
 def test_history_page_lists_versions_with_who_and_what(clinician_client, clinician):
     condition = ConditionFactory(status=Status.DRAFT)
-    services.content_sign_off(condition, clinician)
-    services.content_publish(condition, clinician)
+    workflow.content_sign_off(condition, clinician)
+    workflow.content_publish(condition, clinician)
     page = clinician_client.get(
         reverse("admin:conditions_condition_history", args=[condition.pk])
     ).text

@@ -5,13 +5,24 @@ the database, so a control that is only hidden in the form would fail here.
 """
 
 import pytest
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conditions.models import Condition, Status, Tag, TagRedirect
-from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
+from conditions.admin import ContentAdmin
+from conditions.models import ClinicianProfile, Condition, Status, Symptom, Tag, TagRedirect
+from conditions.services.workflow import content_sign_off
+from tests.factories import (
+    ConditionFactory,
+    FAQFactory,
+    SymptomFactory,
+    TagFactory,
+    TreatmentFactory,
+)
 from tests.test_cache import generation_writes
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +72,21 @@ def change_data(condition, **overrides):
 
 def change_url(item):
     return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
+
+
+def form_as_saved(response, **ticked):
+    """The change form on `response` as a browser posts it back untouched, plus `ticked` boxes."""
+    data = {"_save": "Save", **{name: "on" for name, on in ticked.items() if on}}
+    for field in response.context["adminform"].form:
+        value = field.value()
+        if isinstance(field.field.widget, forms.CheckboxInput):
+            if value:
+                data[field.html_name] = "on"
+        elif isinstance(field.field, forms.ModelMultipleChoiceField):
+            data[field.html_name] = list(value)
+        elif value is not None:
+            data[field.html_name] = field.field.widget.format_value(value) or ""
+    return data
 
 
 def run_action(client, model_name, action, items):
@@ -166,6 +192,20 @@ def test_symptom_links_are_clinical_and_locked_for_content_staff(as_role, role, 
     assert condition.symptoms.filter(pk=swelling.pk).exists() is allowed
 
 
+def test_an_admin_without_fieldsets_shows_content_staff_clinical_text_read_only(rf, content_staff):
+    symptom = SymptomFactory(description="Read-only description", alternate_names="Puffy knee")
+    request = rf.get(change_url(symptom))
+    request.user = content_staff
+    fieldless_admin = ContentAdmin(Symptom, admin.site)  # every form field, in model order
+
+    page = fieldless_admin.change_view(request, str(symptom.pk)).rendered_content
+
+    assert "Read-only description" in page
+    assert 'name="description"' not in page and 'name="name"' not in page
+    assert 'name="alternate_names"' in page and "Puffy knee" in page
+    assert 'name="sign_off"' not in page and 'name="publish"' not in page
+
+
 def test_content_staff_see_clinical_text_read_only(staff_client):
     condition = ConditionFactory(summary="Read-only summary")
     page = staff_client.get(change_url(condition)).text
@@ -198,8 +238,6 @@ def test_only_clinicians_sign_off_through_the_form_even_with_a_crafted_post(as_r
 @pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
 def test_only_clinicians_publish(as_role, role, allowed, clinician):
     condition = ConditionFactory(status=Status.IN_REVIEW)
-    from conditions.services import content_sign_off
-
     content_sign_off(condition, clinician)
     run_action(as_role(role), "condition", "publish", [condition])
     condition.refresh_from_db()
@@ -275,6 +313,47 @@ def test_both_roles_compare_versions(as_role, role):
     assert response.status_code == 200
     assert "Old body" in response.text and "New body" in response.text
     assert ("Restore the older version" in response.text) is (role == "clinician")
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [ConditionFactory, SymptomFactory, TreatmentFactory, FAQFactory],
+    ids=["condition", "symptom", "treatment", "faq"],
+)
+@pytest.mark.parametrize(
+    "workflow", [(), ("publish",), ("signoff",), ("publish", "signoff")], ids="+".join
+)
+def test_every_mix_of_workflow_permissions_opens_and_saves_the_change_form(
+    client, django_user_model, clinician, factory, workflow
+):
+    # A group an administrator might make, such as "Publisher": publish without sign-off.
+    item = factory(status=Status.IN_REVIEW)
+    content_sign_off(item, clinician)
+    model = item._meta.model_name
+    user = django_user_model.objects.create_user("editor", is_staff=True)
+    ClinicianProfile.objects.create(user=user, registration_number="NY license 654321")
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in ("view", "change", *workflow)],
+        )
+    )
+    client.force_login(user)
+    may_publish, may_sign_off = "publish" in workflow, "signoff" in workflow
+
+    page = client.get(change_url(item))
+    assert page.status_code == 200
+    assert ('name="publish"' in page.text) is may_publish
+    assert ('name="sign_off"' in page.text) is may_sign_off
+    response = client.post(
+        change_url(item), form_as_saved(page, publish=may_publish, sign_off=may_sign_off)
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status == Status.PUBLISHED) is may_publish
+    assert item.is_signed_off
+    assert item.reviewed_by == (user if may_sign_off else clinician)
 
 
 # Tags ------------------------------------------------------------------------------------------

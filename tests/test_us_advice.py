@@ -30,7 +30,8 @@ from django.urls import path
 
 from conditions.article import parse_article
 from conditions.models import Condition, RedFlagRule, Symptom, Treatment
-from conditions.services import SEED_ARTICLE, VOCABULARY
+from conditions.services.importing import SEED_ARTICLE
+from conditions.vocabulary import VOCABULARY
 from faq.models import FAQ
 from kneeinfo.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from kneeinfo.urls import urlpatterns as site_urlpatterns

@@ -1,4 +1,4 @@
-"""The two editorial roles, as groups every fresh install has (DESIGN.md, Admin).
+"""The two editorial roles, as groups every fresh install has (docs/design.md, Roles).
 
 Clinician: all content, publish and sign off. Content staff: tags, links and alternate names; they
 can open content but the admin keeps its clinical text read-only for them.

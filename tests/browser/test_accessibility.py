@@ -7,7 +7,7 @@ Tab, Space and Enter, as someone who cannot use a mouse would.
 import pytest
 from django.core.management import call_command
 
-from conditions.services import SEED_ARTICLE
+from conditions.services.importing import SEED_ARTICLE
 
 pytestmark = [
     pytest.mark.browser,

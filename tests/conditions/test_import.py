@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from conditions.models import Condition, Status, Symptom, Tag, Treatment
-from conditions.services import SEED_ARTICLE, VOCABULARY
+from conditions.services.importing import SEED_ARTICLE
+from conditions.vocabulary import VOCABULARY
 from faq.models import FAQ
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from conditions import services
 from conditions.models import Condition, Status
-from conditions.services import SEED_ARTICLE
+from conditions.services.importing import SEED_ARTICLE
+from conditions.services.workflow import content_sign_off
 from faq.models import FAQ
 from tests.factories import ConditionFactory, FAQFactory
 
@@ -29,7 +29,7 @@ def graph_item(data, schema_type):
 def test_condition_page_describes_the_condition_as_in_the_database(client, clinician):
     call_command("import_article", str(SEED_ARTICLE), verbosity=0)
     condition = Condition.objects.get(slug="bakers-cyst")
-    services.content_sign_off(condition, clinician)
+    content_sign_off(condition, clinician)
     data = json_ld(client.get(condition.get_absolute_url()).text)
     page = graph_item(data, "MedicalWebPage")
     about = page["about"]

@@ -7,8 +7,8 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from conditions import services
-from conditions.models import ClinicianProfile, Condition, Status
+from conditions.models import ClinicianProfile, Condition, Status, WorkflowError
+from conditions.services import many_changes, workflow
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def audit_messages(item):
 def test_sign_off_records_who_when_and_next_review(clinician, settings):
     settings.REVIEW_INTERVAL_DAYS = 1095
     condition = ConditionFactory(status=Status.DRAFT)
-    services.content_sign_off(condition, clinician, "Updated the urgent-help advice")
+    workflow.content_sign_off(condition, clinician, "Updated the urgent-help advice")
     condition.refresh_from_db()
     today = timezone.localdate()
     assert condition.reviewed_by == clinician
@@ -44,8 +44,8 @@ def test_sign_off_records_who_when_and_next_review(clinician, settings):
 def test_sign_off_needs_a_registration_number(clinician):
     ClinicianProfile.objects.filter(user=clinician).delete()
     condition = ConditionFactory(status=Status.DRAFT)
-    with pytest.raises(services.WorkflowError, match="registration number"):
-        services.content_sign_off(condition, clinician)
+    with pytest.raises(WorkflowError, match="registration number"):
+        workflow.content_sign_off(condition, clinician)
     condition.refresh_from_db()
     assert condition.reviewed_by is None
 
@@ -53,19 +53,19 @@ def test_sign_off_needs_a_registration_number(clinician):
 def test_content_staff_cannot_sign_off_or_publish(content_staff):
     condition = ConditionFactory(status=Status.DRAFT)
     with pytest.raises(PermissionDenied):
-        services.content_sign_off(condition, content_staff)
+        workflow.content_sign_off(condition, content_staff)
     with pytest.raises(PermissionDenied):
-        services.content_publish(condition, content_staff)
+        workflow.content_publish(condition, content_staff)
     with pytest.raises(PermissionDenied):
-        services.content_unpublish(ConditionFactory(), content_staff)
+        workflow.content_unpublish(ConditionFactory(), content_staff)
 
 
 def test_publishing_needs_a_sign_off_of_the_current_wording(clinician):
     condition = ConditionFactory(status=Status.IN_REVIEW)
-    with pytest.raises(services.WorkflowError, match="has not been signed off"):
-        services.content_publish(condition, clinician)
-    services.content_sign_off(condition, clinician)
-    services.content_publish(condition, clinician)
+    with pytest.raises(WorkflowError, match="has not been signed off"):
+        workflow.content_publish(condition, clinician)
+    workflow.content_sign_off(condition, clinician)
+    workflow.content_publish(condition, clinician)
     condition.refresh_from_db()
     assert condition.status == Status.PUBLISHED
     assert audit_messages(condition)[-1] == "Published"
@@ -73,8 +73,8 @@ def test_publishing_needs_a_sign_off_of_the_current_wording(clinician):
 
 def test_editing_clinical_text_after_sign_off_sends_it_back_to_review(clinician):
     condition = ConditionFactory(status=Status.DRAFT)
-    services.content_sign_off(condition, clinician)
-    services.content_publish(condition, clinician)
+    workflow.content_sign_off(condition, clinician)
+    workflow.content_publish(condition, clinician)
     condition.body = "New advice that nobody has reviewed."
     condition.save()
     condition.refresh_from_db()
@@ -86,8 +86,8 @@ def test_editing_clinical_text_after_sign_off_sends_it_back_to_review(clinician)
 
 def test_editing_non_clinical_fields_keeps_the_sign_off(clinician):
     condition = ConditionFactory(status=Status.DRAFT)
-    services.content_sign_off(condition, clinician)
-    services.content_publish(condition, clinician)
+    workflow.content_sign_off(condition, clinician)
+    workflow.content_publish(condition, clinician)
     condition.alternate_names = "Another name"
     condition.save()
     condition.tags.add("knee")
@@ -107,7 +107,7 @@ def test_imported_content_without_sign_off_stays_published_when_edited():
 
 def test_unpublish_hides_and_keeps_everything(clinician):
     condition = ConditionFactory(body="Kept text")
-    services.content_unpublish(condition, clinician)
+    workflow.content_unpublish(condition, clinician)
     condition.refresh_from_db()
     assert condition.status == Status.UNPUBLISHED
     assert condition.body == "Kept text"
@@ -116,11 +116,11 @@ def test_unpublish_hides_and_keeps_everything(clinician):
 
 def test_submit_for_review_moves_a_draft_and_refuses_a_published_item(clinician):
     draft = ConditionFactory(status=Status.DRAFT)
-    services.content_submit_for_review(draft, clinician)
+    workflow.content_submit_for_review(draft, clinician)
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
-    with pytest.raises(services.WorkflowError, match="unpublish it first"):
-        services.content_submit_for_review(ConditionFactory(), clinician)
+    with pytest.raises(WorkflowError, match="unpublish it first"):
+        workflow.content_submit_for_review(ConditionFactory(), clinician)
 
 
 def test_every_change_is_kept_in_history_with_its_links_and_tags(clinician):
@@ -139,7 +139,7 @@ def test_every_change_is_kept_in_history_with_its_links_and_tags(clinician):
 
 def test_in_one_batch_of_changes_each_version_keeps_the_links_and_tags_it_had():
     swelling = SymptomFactory(name="Swelling")
-    with services.many_changes():
+    with many_changes():
         condition = ConditionFactory(body="First")
         condition.symptoms.add(swelling)
         condition.body = "Second"
@@ -166,7 +166,7 @@ def test_restore_puts_back_text_links_and_tags_and_is_audited(clinician):
     condition.symptoms.set([stiffness])
     condition.tags.set(["elbow"])
 
-    services.content_restore(condition, original, clinician)
+    workflow.content_restore(condition, original, clinician)
     condition.refresh_from_db()
     assert condition.summary == "Original summary"
     assert list(condition.symptoms.all()) == [swelling]
@@ -180,9 +180,9 @@ def test_restoring_unreviewed_wording_of_a_signed_off_page_sends_it_to_review(cl
     first = condition.history.first()
     condition.body = "Reviewed wording"
     condition.save()
-    services.content_sign_off(condition, clinician)
-    services.content_publish(condition, clinician)
-    services.content_restore(condition, first, clinician)
+    workflow.content_sign_off(condition, clinician)
+    workflow.content_publish(condition, clinician)
+    workflow.content_restore(condition, first, clinician)
     condition.refresh_from_db()
     assert condition.body == "Unreviewed first draft"
     assert condition.status == Status.IN_REVIEW
@@ -191,7 +191,7 @@ def test_restoring_unreviewed_wording_of_a_signed_off_page_sends_it_to_review(cl
 def test_content_staff_cannot_restore(content_staff):
     condition = ConditionFactory()
     with pytest.raises(PermissionDenied):
-        services.content_restore(condition, condition.history.first(), content_staff)
+        workflow.content_restore(condition, condition.history.first(), content_staff)
 
 
 def test_overdue_review_is_reported():
@@ -219,7 +219,7 @@ def test_linking_related_conditions_is_kept_in_both_histories_and_restores_both_
     # Restoring the cyst's version from before the link takes it off both pages, and the
     # bursitis page's history says so too.
     with django_capture_on_commit_callbacks(execute=True):
-        services.content_restore(cyst, before_link, clinician)
+        workflow.content_restore(cyst, before_link, clinician)
     assert list(bursitis.related.all()) == list(cyst.related.all()) == []
     latest = bursitis.history.order_by("-history_date", "-history_id").first()
     assert latest.relations["related"] == []

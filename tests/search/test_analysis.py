@@ -6,8 +6,9 @@ import re
 import pytest
 from django.db import connection
 
-from conditions.services import SEED_ARTICLE, VOCABULARY
+from conditions.services.importing import SEED_ARTICLE
 from conditions.text import singular
+from conditions.vocabulary import VOCABULARY
 from search.analysis import STOPWORDS, lexeme, stem, strict_word_similarity, tokenize
 from search.query import MAX_QUERY_LENGTH, MAX_TERMS, Query, clean
 from search.snippets import Marker, edit_distance, is_near_miss

@@ -83,7 +83,7 @@ def analyze():
     Without them PostgreSQL takes each table for nearly empty and picks poor plans, such as
     search filtering every published row instead of using its GIN indexes; SQLite takes every
     indexed equality for selective, and walks all 10,000 published conditions to find the five
-    that share a page's topics (50 ms instead of 0.3). On PostgreSQL VACUUM also moves the GIN
+    that share a page's topics. On PostgreSQL VACUUM also moves the GIN
     indexes' pending entries (rows inserted since the index was built) into the index proper,
     which every search would otherwise scan. VACUUM cannot run inside a transaction, so a
     caller's transaction gets ANALYZE alone.

@@ -9,7 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from conditions.article import ArticleError
-from conditions.services import VOCABULARY, VocabularyError, article_import
+from conditions.services.importing import article_import
+from conditions.vocabulary import VOCABULARY, VocabularyError
 
 
 class Command(BaseCommand):

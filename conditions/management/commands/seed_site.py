@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from clinic.models import ClinicProfile
 from conditions.models import Condition
-from conditions.services import SEED_ARTICLE
+from conditions.services.importing import SEED_ARTICLE
 
 
 class Command(BaseCommand):
