@@ -226,6 +226,19 @@ def test_only_clinicians_sign_off(as_role, role, allowed):
     assert condition.is_signed_off is allowed
 
 
+def test_marking_several_items_reviewed_keeps_each_ones_public_review_note(clinician_client):
+    first = ConditionFactory(status=Status.DRAFT, review_note="Added advice on running.")
+    second = SymptomFactory(status=Status.DRAFT, review_note="Plainer wording.")
+
+    run_action(clinician_client, "condition", "sign_off", [first])
+    run_action(clinician_client, "symptom", "sign_off", [second])
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.is_signed_off, first.review_note) == (True, "Added advice on running.")
+    assert (second.is_signed_off, second.review_note) == (True, "Plainer wording.")
+
+
 @pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
 def test_only_clinicians_sign_off_through_the_form_even_with_a_crafted_post(as_role, role, allowed):
     condition = ConditionFactory(status=Status.DRAFT)

@@ -32,8 +32,11 @@ def _save_with_audit(item, user, message):
     )
 
 
-def content_sign_off(item, user, note=""):
-    """Record that `user`, a registered clinician, has reviewed the item's current wording."""
+def content_sign_off(item, user, note=None):
+    """Record that `user`, a registered clinician, has reviewed the item's current wording.
+
+    `note` is the public "what changed" line; None (a bulk sign-off) keeps the item's own.
+    """
     _require(user, "signoff", item)
     profile = ClinicianProfile.objects.filter(user=user).first()
     if profile is None or not profile.registration_number.strip():
@@ -45,7 +48,8 @@ def content_sign_off(item, user, note=""):
     item.last_reviewed_on = today
     item.next_review_due = today + timedelta(days=settings.REVIEW_INTERVAL_DAYS)
     item.reviewed_by = user
-    item.review_note = note.strip()
+    if note is not None:
+        item.review_note = note.strip()
     item.reviewed_fingerprint = item.clinical_fingerprint()
     _save_with_audit(
         item, user, "Signed off as clinically reviewed" + (f": {note}" if note else "")
