@@ -2,8 +2,10 @@
 
 The shape: a title line; intro paragraphs; one section per condition under a short heading line
 (the first section may follow the intro after a wider gap, with no heading); a "Frequently Asked
-Questions" section of questions (one line ending in '?') each followed by its answer; one line of
-comma-separated keywords; closing paragraphs. Parsing is pure: nothing here touches the database.
+Questions" section of questions (one line ending in '?') each followed by its answer, or of
+answers given without their questions (each paragraph before the first question is one answer:
+the vocabulary, or a clinician, supplies its question); one line of comma-separated keywords;
+closing paragraphs. Parsing is pure: nothing here touches the database.
 """
 
 import re
@@ -180,12 +182,8 @@ def parse_article(data):
             if block.is_single_line and block.text.endswith("?"):
                 finish_faq()
                 faqs.append(FAQEntry(block.text, block.line))
-            elif not faqs:
-                raise ArticleError(
-                    block.line,
-                    "this answer in the FAQ section has no question; put the question on its "
-                    "own line, ending with '?', just before it",
-                )
+            elif not faqs or not faqs[-1].question:
+                faqs.append(FAQEntry("", block.line, [block.text]))
             else:
                 faqs[-1].answer_paragraphs.append(block.text)
         elif is_heading(block):

@@ -176,6 +176,8 @@ class EditorialModel(TimeStampedModel):
         item may not move there now: only signed-off wording is published, and any other
         published item must be unpublished before it goes to review.
         """
+        if status == Status.PUBLISHED and self.publish_blocker():
+            raise WorkflowError(f"'{self}' cannot be published: {self.publish_blocker()}")
         if status == Status.PUBLISHED and not self.is_signed_off:
             raise WorkflowError(
                 f"'{self}' cannot be published: its current wording has not been signed off. "
@@ -191,6 +193,10 @@ class EditorialModel(TimeStampedModel):
             message = _MOVES[status]
         self.status = status
         return message
+
+    def publish_blocker(self):
+        """What must be done before this item can be published beyond a sign-off, or ''."""
+        return ""
 
     @property
     def is_published(self):

@@ -1,6 +1,7 @@
 """Read and check the shipped vocabulary (`content/vocabulary.toml`): the symptoms and treatments
 matched in an article's text, with their aliases; each condition's alternate names, knee areas,
-urgent-help advice, onset and cross-links; the symptom checker's red-flag rules. Parsing is
+urgent-help advice, onset and cross-links; the symptom checker's red-flag rules; per article,
+the questions for FAQ answers it gives without one. Parsing is
 pure, as in conditions/article.py: nothing here touches the database.
 """
 
@@ -59,9 +60,19 @@ class Vocabulary:
     symptoms: list
     treatments: list
     red_flags: list
+    # {article title key: [(answer's first words, question), ...]}
+    faq_questions: dict = field(default_factory=dict)
 
     def extras_for(self, heading):
         return self.conditions.get(phrase_key(heading), ConditionExtras())
+
+    def question_for(self, title, answer):
+        """The question the vocabulary gives an answer of the article `title`, or ''."""
+        answer = " ".join(answer.split()).casefold()
+        for start, question in self.faq_questions.get(phrase_key(title), []):
+            if answer.startswith(start):
+                return question
+        return ""
 
 
 def _check_conditions(raw):
@@ -104,6 +115,21 @@ def _check_red_flags(raw, symptoms):
     return flags
 
 
+def _check_articles(raw):
+    questions = {}
+    for title, values in raw.get("articles", {}).items():
+        unknown = set(values) - {"faq_questions"}
+        if unknown:
+            raise ValueError(f"article '{title}': unknown key(s) {', '.join(sorted(unknown))}")
+        pairs = []
+        for start, question in values.get("faq_questions", {}).items():
+            if not question.strip().endswith("?"):
+                raise ValueError(f"article '{title}': the question {question!r} needs a '?'")
+            pairs.append((" ".join(start.split()).casefold(), question.strip()))
+        questions[phrase_key(title)] = pairs
+    return questions
+
+
 def vocabulary_load(path=VOCABULARY):
     """Read and check the vocabulary file."""
     try:
@@ -117,6 +143,7 @@ def vocabulary_load(path=VOCABULARY):
             symptoms=symptoms,
             treatments=_check_terms(raw, "treatments", Treatment.Kind.values),
             red_flags=_check_red_flags(raw, symptoms),
+            faq_questions=_check_articles(raw),
         )
     except (TypeError, ValueError) as error:
         raise VocabularyError(f"{path}: {error}") from None

@@ -1,6 +1,7 @@
 """Frequently asked questions, each answering one thing a patient asks."""
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from conditions.models import Condition, EditorialModel, editorial_permissions, tag_field
@@ -11,7 +12,9 @@ class FAQ(EditorialModel):
     history_relations = ("conditions",)
 
     question = models.CharField(
-        max_length=200, help_text="The question as a patient would ask it, ending with '?'."
+        max_length=200,
+        help_text="The question as a patient would ask it, ending with '?'. An answer imported "
+        "without one cannot be published until you write it.",
     )
     slug = models.SlugField(
         max_length=200,
@@ -36,6 +39,12 @@ class FAQ(EditorialModel):
         permissions = editorial_permissions("faq", "FAQs")
         # The slug breaks ties, so that a question is always on the same page of the list.
         ordering = ["order", "question", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | ~Q(question=""),
+                name="faq_published_has_question",
+            )
+        ]
         indexes = [
             # The home page's first questions and the FAQ page read published questions in order
             # off the index instead of sorting them all (2,500 FAQs: 1.3 ms -> well under 0.1).
@@ -43,7 +52,16 @@ class FAQ(EditorialModel):
         ]
 
     def __str__(self):
-        return self.question
+        return self.question or f"Needs a question: {self.answer[:60]}…"
+
+    @property
+    def needs_question(self):
+        return not self.question.strip()
+
+    def publish_blocker(self):
+        if self.needs_question:
+            return "it needs a question. Write the question this answers first."
+        return ""
 
     def get_absolute_url(self):
         return reverse("faq:question", args=[self.slug])

@@ -35,7 +35,10 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
         treatments = run.terms(Treatment, vocabulary.treatments, extra_fields=["kind"])
         conditions = [run.condition(section, symptoms, treatments) for section in article.sections]
         run.cross_links(conditions)
-        faqs = [run.faq(order, entry, conditions) for order, entry in enumerate(article.faqs, 1)]
+        faqs = [
+            run.faq(order, entry, conditions, article.title)
+            for order, entry in enumerate(article.faqs, 1)
+        ]
         run.red_flag_rules(vocabulary.red_flags, symptoms)
         for label, items in [
             ("symptoms", symptoms),
@@ -103,12 +106,12 @@ class _Import:
                 self.report.record("tags", "unchanged")
             self.tags.append((keyword, tag))
 
-    def upsert(self, model, slug, text, **fields):
-        """Create or update one item keyed by slug, tagged with the keywords `text` (a
-        PhraseIndex) mentions."""
+    def upsert(self, model, slug, text, status=Status.PUBLISHED, **fields):
+        """Create (in `status`) or update one item keyed by slug, tagged with the keywords
+        `text` (a PhraseIndex) mentions."""
         item = model.objects.filter(slug=slug).first()
         if item is None:
-            item = model.objects.create(slug=slug, status=Status.PUBLISHED, **fields)
+            item = model.objects.create(slug=slug, status=status, **fields)
             item.import_outcome = "created"
         else:
             changed = [name for name, value in fields.items() if getattr(item, name) != value]
@@ -186,17 +189,23 @@ class _Import:
         for condition in conditions:
             self.link(condition, related=list(related[condition.pk]))
 
-    def faq(self, order, entry, conditions):
-        """Create or update one question, linked to the conditions it mentions."""
-        text = PhraseIndex(f"{entry.question}\n" + "\n\n".join(entry.answer_paragraphs))
-        faq = self.upsert(
-            FAQ,
-            slugify(entry.question),
-            text,
-            question=entry.question,
-            answer="\n\n".join(markdown_escape(p) for p in entry.answer_paragraphs),
-            order=order * 10,
-        )
+    def faq(self, order, entry, conditions, title):
+        """Create or update one question, linked to the conditions it mentions.
+
+        An answer the article gives without a question takes the vocabulary's question for it;
+        with none there, it becomes a draft that needs a question (keyed by its first words),
+        and a question a clinician has written since is kept.
+        """
+        answer = "\n\n".join(markdown_escape(p) for p in entry.answer_paragraphs)
+        question = entry.question or self.vocabulary.question_for(title, answer)
+        text = PhraseIndex(f"{question}\n" + "\n\n".join(entry.answer_paragraphs))
+        if question:
+            faq = self.upsert(
+                FAQ, slugify(question), text, question=question, answer=answer, order=order * 10
+            )
+        else:
+            slug = slugify(" ".join(answer.split()[:8]))[:200]
+            faq = self.upsert(FAQ, slug, text, Status.DRAFT, answer=answer, order=order * 10)
         self.link(faq, conditions=[c for c in conditions if text.mentions_any(c.phrases)])
         return faq
 

@@ -1,10 +1,11 @@
-"""Admin index additions: what is overdue or soon due for clinical review."""
+"""Admin index additions: what is overdue or soon due for clinical review, and other to-dos."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.urls import reverse
 
 from conditions.models import REVIEW_SOON_DAYS, content_models
+from faq.models import FAQ
 
 register = template.Library()
 
@@ -26,3 +27,12 @@ def review_due():
         "soon": sorted(upcoming, key=lambda item: item.next_review_due),
         "days": REVIEW_SOON_DAYS,
     }
+
+
+@register.simple_tag
+def faqs_needing_question():
+    """Imported answers that wait for a clinician to write their question. One query."""
+    faqs = list(FAQ.objects.filter(question=""))
+    for faq in faqs:
+        faq.admin_url = reverse("admin:faq_faq_change", args=[faq.pk])
+    return faqs

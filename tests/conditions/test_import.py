@@ -5,9 +5,11 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
-from conditions.models import Condition, Status, Symptom, Tag, Treatment
+from conditions.models import Condition, Status, Symptom, Tag, Treatment, WorkflowError
 from conditions.services.importing import SEED_ARTICLE
+from conditions.services.workflow import content_publish, content_sign_off
 from conditions.vocabulary import VOCABULARY
 from faq.models import FAQ
 
@@ -84,10 +86,6 @@ MALFORMED = {
         GOOD.replace("knee, swelling, rest, injuries, injury, physical therapy\n\n", ""),
         "without a keyword line",
     ),
-    "answer without question": (
-        GOOD.replace("Why do knees hurt?\n\n", ""),
-        "line 15: this answer in the FAQ section has no question",
-    ),
     "question without answer": (
         GOOD.replace("Knees hurt for many reasons, such as a bad knee.\n\n", ""),
         "line 15: the question 'Why do knees hurt?' has no answer",
@@ -140,6 +138,12 @@ class TestTheSeedArticle:
             "Patellar tendonitis" in Condition.objects.get(slug="jumpers-knee").alternate_name_list
         )
 
+    def test_the_article_is_the_clinics_text_whose_faq_answers_have_no_questions(self):
+        text = SEED_ARTICLE.read_text(encoding="utf-8")
+        faq_section = text.split("Frequently Asked Questions")[1].split("knee, pain,")[0]
+        assert faq_section.count("\n\n") == 4  # three answers, as the clinic wrote them
+        assert "?" not in faq_section
+
     def test_every_faq_has_a_real_question_and_its_answer(self):
         faqs = list(FAQ.objects.all())
         assert len(faqs) == 3
@@ -147,6 +151,7 @@ class TestTheSeedArticle:
             assert faq.question.endswith("?")
             assert faq.question not in faq.answer
             assert len(faq.answer) > 100
+            assert faq.status == Status.PUBLISHED
         first = faqs[0]
         assert first.question == "Why does the back of my knee hurt?"
         assert first.answer.startswith("The back of your knee may hurt")
@@ -290,15 +295,42 @@ def test_small_article_in_the_same_shape_imports(tmp_path):
     assert [c.slug for c in faq.conditions.all()] == ["bad-knee"]
 
 
-def test_the_seed_without_faq_questions_is_refused(tmp_path):
-    # The clinic's original file gives FAQ answers without questions; the shipped copy adds them.
-    lines = SEED_ARTICLE.read_text(encoding="utf-8").splitlines(keepends=True)
-    questions = [n for n, line in enumerate(lines) if n and line.rstrip().endswith("?")]
-    for n in reversed(questions):
-        del lines[n : n + 2]
-    with pytest.raises(CommandError, match="line 109: this answer in the FAQ section has no"):
-        run_import(write(tmp_path, "".join(lines)))
-    assert Condition.objects.count() == 0
+def test_answers_without_a_question_in_the_vocabulary_become_drafts_that_need_one(
+    tmp_path, clinician
+):
+    article = write(tmp_path, GOOD.replace("Why do knees hurt?\n\n", ""))
+    run_import(article)
+
+    faq = FAQ.objects.get()
+    assert (faq.question, faq.status) == ("", Status.DRAFT)
+    assert faq.answer == "Knees hurt for many reasons, such as a bad knee."
+    assert str(faq).startswith("Needs a question: Knees hurt")
+    content_sign_off(faq, clinician)
+    with pytest.raises(WorkflowError, match="it needs a question"):
+        content_publish(faq, clinician)
+
+    faq.question = "Why do knees hurt?"
+    faq.save()
+    content_sign_off(faq, clinician)
+    content_publish(faq, clinician)
+    run_import(article)
+    assert FAQ.objects.count() == 1
+    faq.refresh_from_db()
+    assert (faq.question, faq.status) == ("Why do knees hurt?", Status.PUBLISHED)
+
+
+def test_an_unpublished_faq_without_a_question_is_refused_by_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FAQ.objects.create(question="", slug="x", answer="An answer.", status=Status.PUBLISHED)
+
+
+def test_the_admin_index_lists_answers_that_need_a_question(tmp_path, admin_client):
+    run_import(write(tmp_path, GOOD.replace("Why do knees hurt?\n\n", "")))
+
+    html = admin_client.get("/admin/").content.decode()
+
+    assert "Answers that need a question" in html
+    assert f'href="/admin/faq/faq/{FAQ.objects.get().pk}/change/"' in html
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
