@@ -77,15 +77,10 @@ def trigrams(text, share=False):
     `share` reuses one copy of each word's trigrams across calls; only for indexed content,
     whose vocabulary is bounded (queries, which anyone can vary, would grow the shared copies).
     """
-    return words_trigrams(tokenize(text), share)
-
-
-def words_trigrams(words, share=False):
-    """trigrams() of the text whose words (as tokenize() gives them) are `words`."""
     if not share:
-        return tuple(entry for word in words for entry in _word_trigrams(word))
+        return tuple(entry for word in tokenize(text) for entry in _word_trigrams(word))
     result = []
-    for word in words:
+    for word in tokenize(text):
         found = _WORD_TRIGRAMS.get(word)
         if found is None:
             found = tuple(_TRIGRAMS.setdefault(entry, entry) for entry in _word_trigrams(word))
