@@ -24,6 +24,8 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+# A word as PostgreSQL's parser sees it: letters of any script and digits; an apostrophe splits
+# ("baker's" is "baker" and "s"). Not conditions.text's word, which serves the importer and tags.
 _WORD = re.compile(r"[^\W_]+")
 
 

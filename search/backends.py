@@ -23,10 +23,11 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F, TextField, Value
 
 from conditions.models import Status
+from conditions.text import markdown_text
 from kneeinfo.cache import current_generation
 from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
 from search.query import MAX_TERMS
-from search.snippets import Marker, markdown_text
+from search.snippets import Marker
 from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, VECTOR_COLUMN, WEIGHTS
 
 logger = logging.getLogger(__name__)
