@@ -2,13 +2,17 @@
 
 import re
 from functools import lru_cache
+from html import unescape
 
 import markdown
 import nh3
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A word as the importer, tags and cross-links see it: ASCII letters and digits, with an
+# apostrophe's ending ("Baker's", "Baker’s"). Search splits text as PostgreSQL does instead
+# (search/analysis.py).
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 # Phrases never run across these: "…the knee. Pain…" must not match "knee pain".
 _CLAUSE_BREAK = re.compile(r"[.!?;:()\[\]\u2013\u2014\n]+")
 _MAX_PHRASE_WORDS = 6
@@ -34,9 +38,6 @@ def phrase_key(phrase):
     return " ".join(words(phrase))
 
 
-_TAG_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
-
-
 def tag_key(name):
     """What two tag names share when they are one topic: case, plurals and apostrophes aside
     ("Knees" is "knee", "bakers cyst" is "Baker’s cyst").
@@ -49,7 +50,7 @@ def tag_key(name):
     if any(char.isalnum() and not char.isascii() for char in plain):
         return case_only
     keys = []
-    for word in _TAG_WORD.findall(plain):
+    for word in _WORD.findall(plain):
         lower = word.lower()
         acronym = len(word) > 1 and word.isupper()
         keys.append(lower if acronym else singular(lower.removesuffix("'s").rstrip("'")))
@@ -106,9 +107,18 @@ def render_markdown(source):
     )
 
 
+@lru_cache(maxsize=1024)
+def markdown_text(source):
+    """The words a reader sees of clinician Markdown, as plain text without markup.
+
+    An ordinary string, not marked safe: a template escapes it for wherever it lands, including
+    inside an attribute.
+    """
+    return " ".join(unescape(strip_tags(render_markdown(source or ""))).split())
+
+
 _TAG = re.compile(r"(<[^>]+>)")
 _NO_LINK_ELEMENTS = re.compile(r"^<(/?)(a|h[1-6])\b", re.IGNORECASE)
-_TEXT_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 
 
 def autolink(html, targets, skip_url=""):
@@ -134,7 +144,7 @@ def autolink(html, targets, skip_url=""):
 
 
 def _link_text(text, targets, used):
-    spans = list(_TEXT_WORD.finditer(text))
+    spans = list(_WORD.finditer(text))
     out, position, start = [], 0, 0
     while start < len(spans):
         found = None

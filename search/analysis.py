@@ -7,7 +7,10 @@ functions instead, and tests on PostgreSQL check that they agree with the databa
 """
 
 import re
+import threading
 from functools import lru_cache
+
+import Stemmer
 
 # PostgreSQL's tsearch_data/english.stop: the words its `english` configuration ignores.
 _STOPWORD_TEXT = """
@@ -21,6 +24,8 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+# A word as PostgreSQL's parser sees it: letters of any script and digits; an apostrophe splits
+# ("baker's" is "baker" and "s"). Not conditions.text's word, which serves the importer and tags.
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -44,148 +49,19 @@ def lexeme(word):
     return stem(word)
 
 
-# --- Snowball English (Porter2) stemmer, as compiled into PostgreSQL ----------------------------
-# https://snowballstem.org/algorithms/english/stemmer.html
-
-_VOWELS = frozenset("aeiouy")
-_DOUBLES = ("bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt")
-_LI_ENDINGS = frozenset("cdeghkmnrt")
-_EXCEPTIONS = {
-    "skis": "ski", "skies": "sky", "dying": "die", "lying": "lie", "tying": "tie",
-    "idly": "idl", "gently": "gentl", "ugly": "ugli", "early": "earli", "only": "onli",
-    "singly": "singl", "sky": "sky", "news": "news", "howe": "howe", "atlas": "atlas",
-    "cosmos": "cosmos", "bias": "bias", "andes": "andes",
-}  # fmt: skip
-_INVARIANT_AFTER_1A = frozenset(
-    ["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"]
-)
-_STEP2 = {
-    "tional": "tion", "enci": "ence", "anci": "ance", "abli": "able", "entli": "ent",
-    "izer": "ize", "ization": "ize", "ational": "ate", "ation": "ate", "ator": "ate",
-    "alism": "al", "aliti": "al", "alli": "al", "fulness": "ful", "ousli": "ous",
-    "ousness": "ous", "iveness": "ive", "iviti": "ive", "biliti": "ble", "bli": "ble",
-    "ogi": "og", "fulli": "ful", "lessli": "less", "li": "",
-}  # fmt: skip
-_STEP3 = {
-    "tional": "tion", "ational": "ate", "alize": "al", "icate": "ic", "iciti": "ic",
-    "ical": "ic", "ful": "", "ness": "", "ative": "",
-}  # fmt: skip
-_STEP4 = (
-    "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ism", "ate",
-    "iti", "ous", "ive", "ize", "ion",
-)  # fmt: skip
-
-
-def _longest_suffix(word, suffixes):
-    return max((s for s in suffixes if word.endswith(s)), key=len, default=None)
-
-
-def _region_after(word, start):
-    """Index just past the first non-vowel that follows a vowel, at or after `start`."""
-    for i in range(start + 1, len(word)):
-        if word[i] not in _VOWELS and word[i - 1] in _VOWELS:
-            return i + 1
-    return len(word)
-
-
-def _ends_short_syllable(word):
-    if len(word) == 2:
-        return word[0] in _VOWELS and word[1] not in _VOWELS
-    return (
-        len(word) >= 3
-        and word[-3] not in _VOWELS
-        and word[-2] in _VOWELS
-        and word[-1] not in _VOWELS
-        and word[-1] not in "wxY"
-    )
+# PostgreSQL 15's english_stem is Snowball 2.2's English (Porter2) stemmer, and so is PyStemmer
+# 2.2, pinned for that reason: Snowball 3 stems some words otherwise ("added" is "add" there, "ad"
+# here). tests/search/test_analysis.py compares it with ts_lexize on a quarter of a million words.
+# A Stemmer object must not be shared between threads.
+_stemmers = threading.local()
 
 
 def stem(word):
     """Reduce a lower-case word to its Porter2 stem: 'injuries' and 'injury' both give 'injuri'."""
-    if word in _EXCEPTIONS:
-        return _EXCEPTIONS[word]
-    if len(word) < 3:
-        return word
-    # Prelude: a y that acts as a consonant becomes Y.
-    if word[0] == "y":
-        word = "Y" + word[1:]
-    word = re.sub(r"(?<=[aeiouy])y", "Y", word)
-    r1 = next(
-        (len(p) for p in ("gener", "commun", "arsen") if word.startswith(p)),
-        None,
-    )
-    if r1 is None:
-        r1 = _region_after(word, 0)
-    r2 = _region_after(word, r1)
-
-    # Step 1a: plurals.
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith(("ied", "ies")):
-        word = word[:-3] + ("i" if len(word) > 4 else "ie")
-    elif word.endswith(("us", "ss")):
-        pass
-    elif word.endswith("s") and any(c in _VOWELS for c in word[:-2]):
-        word = word[:-1]
-    if word in _INVARIANT_AFTER_1A:
-        return word
-
-    # Step 1b: -ed, -ing and friends.
-    suffix = _longest_suffix(word, ("eed", "eedly", "ed", "edly", "ing", "ingly"))
-    if suffix in ("eed", "eedly"):
-        if len(word) - len(suffix) >= r1:
-            word = word[: -len(suffix)] + "ee"
-    elif suffix and any(c in _VOWELS for c in word[: -len(suffix)]):
-        word = word[: -len(suffix)]
-        if word.endswith(("at", "bl", "iz")):
-            word += "e"
-        elif word.endswith(_DOUBLES):
-            word = word[:-1]
-        elif r1 == len(word) and _ends_short_syllable(word):
-            word += "e"
-
-    # Step 1c: a final y after a consonant (not the first letter) becomes i.
-    if len(word) > 2 and word[-1] in "yY" and word[-2] not in _VOWELS:
-        word = word[:-1] + "i"
-
-    # Step 2.
-    suffix = _longest_suffix(word, _STEP2)
-    if suffix and len(word) - len(suffix) >= r1:
-        before = word[: -len(suffix)]
-        if suffix == "ogi":
-            if before.endswith("l"):
-                word = before + "og"
-        elif suffix == "li":
-            if before and before[-1] in _LI_ENDINGS:
-                word = before
-        else:
-            word = before + _STEP2[suffix]
-
-    # Step 3.
-    suffix = _longest_suffix(word, _STEP3)
-    if (
-        suffix
-        and len(word) - len(suffix) >= r1
-        and (suffix != "ative" or len(word) - len(suffix) >= r2)
-    ):
-        word = word[: -len(suffix)] + _STEP3[suffix]
-
-    # Step 4.
-    suffix = _longest_suffix(word, _STEP4)
-    if suffix and len(word) - len(suffix) >= r2:
-        before = word[: -len(suffix)]
-        if suffix != "ion" or before.endswith(("s", "t")):
-            word = before
-
-    # Step 5.
-    if word.endswith("e"):
-        at = len(word) - 1
-        if at >= r2 or (at >= r1 and not _ends_short_syllable(word[:-1])):
-            word = word[:-1]
-    elif word.endswith("ll") and len(word) - 1 >= r2:
-        word = word[:-1]
-
-    return word.replace("Y", "y")
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
 
 
 # --- pg_trgm -------------------------------------------------------------------------------------
@@ -203,15 +79,10 @@ def trigrams(text, share=False):
     `share` reuses one copy of each word's trigrams across calls; only for indexed content,
     whose vocabulary is bounded (queries, which anyone can vary, would grow the shared copies).
     """
-    return words_trigrams(tokenize(text), share)
-
-
-def words_trigrams(words, share=False):
-    """trigrams() of the text whose words (as tokenize() gives them) are `words`."""
     if not share:
-        return tuple(entry for word in words for entry in _word_trigrams(word))
+        return tuple(entry for word in tokenize(text) for entry in _word_trigrams(word))
     result = []
-    for word in words:
+    for word in tokenize(text):
         found = _WORD_TRIGRAMS.get(word)
         if found is None:
             found = tuple(_TRIGRAMS.setdefault(entry, entry) for entry in _word_trigrams(word))

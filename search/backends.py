@@ -1,30 +1,19 @@
 """Find published content for a query: PostgreSQL full-text search, or an in-memory equivalent.
 
-Both databases score an item the same way, so both give the same results in the same order:
-
-    score = 2 × name similarity + text rank, rounded to 4 places
-
-- *name similarity* is pg_trgm's strict_word_similarity between the query and the item's name or
-  one of its alternate names (0 to 1). It forgives typos: "menicus tear" is 0.69 like
-  "Meniscus Tear", and a name or alternate-name match outranks any mention in the text.
-- *text rank* is ts_rank over a weighted tsvector (name and alternate names A, summary B, body
-  C) for the query's words joined with OR, so an item that has more of them, and in weightier
-  places, ranks higher.
-
-An item is found when its text contains one of the words, or its name or an alternate name is
-similar enough (the %>> operator's threshold, 0.5). Equal scores list conditions first, then
-symptoms, treatments and questions, each A–Z.
+Both databases score an item with score() (below), so both give the same results in the same
+order. An item is found when its text contains one of the query's words, or its name or an
+alternate name is similar enough (the %>> operator's threshold, 0.5). Equal scores list
+conditions first, then symptoms, treatments and questions, each A–Z.
 
 On PostgreSQL that is one query over four GIN-indexed tables (search/migrations), giving a page
-and the number of matches; it scores exactly only the matches that could be on the page
-(SEARCH_SQL). Elsewhere the same sums run over an in-memory index built with search/analysis.py,
-which reproduces PostgreSQL's stemming, stop words and trigram similarity.
+and the number of matches (SEARCH_SQL). Elsewhere the same sums run over an in-memory index built
+with search/analysis.py, which reproduces PostgreSQL's stemming, stop words and trigram
+similarity.
 """
 
 import heapq
 import logging
 import math
-import sys
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -34,16 +23,11 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F, TextField, Value
 
 from conditions.models import Status
+from conditions.text import markdown_text
 from kneeinfo.cache import current_generation
-from search.analysis import (
-    lexeme,
-    strict_word_similarity,
-    tokenize,
-    trigram_set,
-    words_trigrams,
-)
+from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
 from search.query import MAX_TERMS
-from search.snippets import Marker, markdown_text
+from search.snippets import Marker
 from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, VECTOR_COLUMN, WEIGHTS
 
 logger = logging.getLogger(__name__)
@@ -58,10 +42,29 @@ _RANK_DIVISOR = 1.64493406685
 _MAX_POSITIONS = 256
 # Results on a page: the slice a search most likely reads first.
 RESULTS_PER_PAGE = 20
-# Counting an item's trigrams from its names costs about as much as looking up this many
-# postings in a set (measured at 10,000 conditions).
-_LOOKUPS_PER_NAME = 80
 _COLUMNS = ("r_kind", "r_order", "r_pk", "r_slug", "r_title", "r_aliases", "r_summary", "r_body")
+
+
+def score(similarity, rank):
+    """An item's score: NAME_WEIGHT × name similarity + text rank, rounded to SCORE_PLACES.
+
+    - *name similarity* is pg_trgm's strict_word_similarity between the query and the item's
+      name or one of its alternate names (0 to 1). It forgives typos: "menicus tear" is 0.69 like
+      "Meniscus Tear", and a name or alternate-name match outranks any mention in the text.
+    - *text rank* is ts_rank over a weighted tsvector (name and alternate names A, summary B,
+      body C) for the query's words joined with OR, so an item that has more of them, and in
+      weightier places, ranks higher.
+
+    Given numbers, the score; given SQL expressions (strings), the SQL that computes it as
+    PostgreSQL does: a float8 weight times pg_trgm's real, plus ts_rank's real, rounded as
+    numeric.
+    """
+    if isinstance(rank, str):
+        return (
+            f"ROUND(({NAME_WEIGHT}::float8 * {similarity} + {rank})::numeric(1000, 15),"
+            f" {SCORE_PLACES})"
+        )
+    return round(NAME_WEIGHT * similarity + rank, SCORE_PLACES)
 
 
 @dataclass
@@ -165,9 +168,9 @@ class Results:
 class PostgresResults(Results):
     """Full-text search with weighted vectors and ts_rank, plus pg_trgm for names.
 
-    One query gives a page and the number of matches (SEARCH_SQL explains how it ranks). Its SQL
-    depends only on the number of words, so psycopg prepares it on the server once per
-    connection and PostgreSQL reuses the plan: planning it took as long as running it.
+    One query gives a page and the number of matches (SEARCH_SQL). Its SQL depends only on the
+    number of words, so psycopg prepares it on the server once per connection and PostgreSQL
+    plans it once, not on every search.
 
     `window` is the slice the caller will most likely read: the first count() fetches it too.
     """
@@ -203,145 +206,140 @@ class PostgresResults(Results):
             rows = cursor.fetchall()
         self._count = rows[0][0]
         hits = [
-            Hit(SOURCES[order].kind, pk, slug, title, aliases, summary, body, float(score))
-            for _, order, pk, slug, title, aliases, summary, body, score in rows
-            if order is not None
+            Hit(SOURCES[kind].kind, pk, slug, title, aliases, summary, body, float(points))
+            for _, kind, pk, slug, title, aliases, summary, body, points in rows
+            if kind is not None
         ]
         self.fetched = (start, stop, hits)
 
 
-# An item's score, from its name similarity and text rank, in SQL: a float8 weight times
-# pg_trgm's real, plus ts_rank's real, rounded as numeric. Its upper bound takes a similarity of
-# 1 (the weight times 1 is the weight, exactly), in the same arithmetic, so that no rounding
-# puts a score above its bound.
-_SCORE = (
-    "ROUND((({weight}::float8 * GREATEST(STRICT_WORD_SIMILARITY(w.name, r_title),"
-    " STRICT_WORD_SIMILARITY(w.name, r_aliases))) + r_rank)::numeric(1000, 15), {places})"
+# The SQL for a query of N words: one UNION ALL branch per content type (MATCHES), then the
+# page and the count.
+#
+# A name similarity costs two trigram comparisons a match, and a common word matches thousands
+# of items, so only the matches that can reach the page are scored. The `pool` matches of highest
+# text rank are scored, and the `stop`-th of them in the results' order is the `cutoff`: at least
+# `stop` results are it or come before it, so the page ends no later. A match scores at most its
+# `bound`, its score with a name similarity of 1, so only the `candidates`, whose bound does not
+# put them after the cutoff, can be on the page, and only they are scored. The pool takes equal
+# ranks in the results' order, so that when a word is in many names (many matches scoring their
+# bound) the first few of them make the cutoff and leave the others out.
+#
+# The words, the name and the numbers come in through the `q` row, so the planner sees the same
+# statement whatever they are and keeps one generic plan for it per connection (estimating the
+# %>> operator's selectivity for each query's words costs about as much as the search).
+SEARCH_SQL = """
+WITH q AS MATERIALIZED (
+  SELECT {words} AS words, %(name)s::text AS name,
+    %(start)s::int AS start, %(stop)s::int AS stop, %(pool)s::int AS pool
+),
+found AS MATERIALIZED ({matches}),
+cutoff AS (
+  SELECT {score} AS c_score, kind AS c_kind, sort AS c_sort, pk AS c_pk FROM (
+    SELECT * FROM found ORDER BY rank DESC, kind, sort, pk LIMIT (SELECT pool FROM q)
+  ) by_rank
+  ORDER BY c_score DESC, kind, sort, pk OFFSET (SELECT stop - 1 FROM q) LIMIT 1
+),
+candidates AS (
+  SELECT kind, pk, title, aliases, sort, rank
+  FROM (SELECT *, {bound} AS bound FROM found) f LEFT JOIN cutoff ON TRUE
+  WHERE c_score IS NULL OR bound > c_score
+    OR bound = c_score AND (kind, sort, pk) <= (c_kind, c_sort, c_pk)
+),
+page AS (
+  SELECT kind, pk, title, aliases, sort, {score} AS score FROM candidates
+  ORDER BY score DESC, kind, sort, pk
+  LIMIT (SELECT stop - start FROM q) OFFSET (SELECT start FROM q)
 )
-_BOUND = "ROUND(({weight}::float8 + {{rank}})::numeric(1000, 15), {places})"
-_ORDER = "r_order, r_sort, r_pk"
+SELECT total.n, page.kind, page.pk, {slug}, page.title, page.aliases, {summary}, {body}, page.score
+FROM (SELECT COUNT(*) AS n FROM found) total LEFT JOIN page ON TRUE
+{joins}
+ORDER BY page.score DESC, page.kind, page.sort, page.pk"""
 
-# Ranking every match exactly costs two trigram similarities a match, and a common word matches
-# thousands of items at scale. So the page is first looked for among the matches that lead by
-# the upper bound of their score (`pool` of them): if the page's last result, ranked exactly
-# among them, beats the bound of every match left out (`settled`), they hold the page; otherwise
-# every match is scored. Leading matches of equal rank come in the results' order, so when
-# many items score their bound (a word that is in many names) the first few settle the page.
-# The bound grows with the text rank alone, so the pool is the matches that lead by text rank
-# (a float, compared as it is) and only the pool's bounds are worked out as numeric (at 10,000
-# conditions, rounding a thousand matches' bounds was a quarter of "swelling"'s 2 ms). A match
-# left out with the last one's rank comes after it in the results' order; one with a lower rank
-# may still round to the same bound, so when the page's last result scores just that bound, the
-# few such matches (ranks within a unit of rounding) must all come after it, or every match is
-# scored (matches whose ranks differ by less than the rounding are rare but for long texts).
-# The words and numbers come in through `w`, so the planner sees the same query whatever they
-# are and PostgreSQL keeps one generic plan for it (searching the %>> operator's statistics
-# for the words took as long as the search). The count comes with the page: one query.
-SEARCH_SQL = """WITH w AS MATERIALIZED (SELECT {tsquery} AS query, %s::text AS name,
- %s::int AS pool, %s::int AS nth, %s::int AS size, %s::int AS start),
-found AS MATERIALIZED ({found}),
-first AS MATERIALIZED (SELECT f.*, {bound_rank} AS r_bound, {score} AS r_score FROM (SELECT *
- FROM found ORDER BY r_rank DESC, {order} LIMIT (SELECT pool FROM w)) f, w),
-last AS (SELECT * FROM first ORDER BY r_rank, r_order DESC, r_sort DESC, r_pk DESC LIMIT 1),
-nth AS (SELECT * FROM first ORDER BY r_score DESC, {order} OFFSET (SELECT nth FROM w) LIMIT 1),
-settled AS (SELECT (SELECT COUNT(*) FROM found) <= (SELECT pool FROM w) OR EXISTS (SELECT
- FROM nth, last WHERE nth.r_score > last.r_bound OR nth.r_score = last.r_bound
- AND (nth.r_order, nth.r_sort, nth.r_pk) <= (last.r_order, last.r_sort, last.r_pk)
- AND NOT EXISTS (SELECT FROM found m WHERE m.r_rank < last.r_rank AND m.r_rank > nth.r_score
- - {near} AND {bound_m} = nth.r_score AND (m.r_order, m.r_sort, m.r_pk) < (nth.r_order,
- nth.r_sort, nth.r_pk))) AS yes),
-page AS (SELECT * FROM first WHERE (SELECT yes FROM settled)
- UNION ALL SELECT found.*, NULL, {score} FROM found, w WHERE NOT (SELECT yes FROM settled)
- ORDER BY r_score DESC, {order} LIMIT (SELECT size FROM w) OFFSET (SELECT start FROM w))
-SELECT total.n, page.r_order, page.r_pk, {slug}, page.r_title, page.r_aliases, {summary},
- {body}, page.r_score FROM (SELECT COUNT(*) AS n FROM found) total LEFT JOIN page ON TRUE
- {joins} ORDER BY page.r_score DESC, {page_order}"""
+# Matches scored beyond the page's end to find the cutoff (see SEARCH_SQL).
+POOL_SLACK = RESULTS_PER_PAGE
+
+# One content type's published matches. An item matches when its text has a query word, or its
+# name or an alternate name is similar to the query. Joined with OR, the tests use the table's
+# GIN indexes together (BitmapOr), and the cheap word test, first, spares most items the trigram
+# similarity. The status goes through COALESCE so that its index is no way round them (see
+# USE_THE_INDEXES): walking it would test nearly every row.
+MATCHES = """
+  SELECT {kind} AS kind, t.id AS pk, {title} AS title, {aliases} AS aliases,
+    LOWER({title}) COLLATE "C" AS sort,
+    ts_rank('{weights}'::float4[], t.{vector}, (SELECT words FROM q)) AS rank
+  FROM {table} t
+  WHERE COALESCE(t.status, '') = '{published}'
+    AND (t.{vector} @@ (SELECT words FROM q) OR {similar})"""
 
 # The planner takes pg_trgm's similarity for as cheap as a comparison, so on a table of few pages
 # (a thousand items whose long texts are stored apart, say) it would rather read every row and
-# compute it for each than ask the GIN indexes: for the 5,000 symptoms at 10,000 conditions,
-# 13 ms instead of 1. Set for the search's transaction only (the request's, if it has one).
+# compute it for each than ask the GIN indexes. Set for the search's transaction only (the
+# request's, if it has one).
 USE_THE_INDEXES = "SET LOCAL enable_seqscan = off"
 
-# Matches beyond the page's results that are ranked exactly too, to settle it (see SEARCH_SQL).
-POOL_SLACK = RESULTS_PER_PAGE
+
+def _column(source, field, table):
+    """A field's column in `table` (an alias), quoted for SQL."""
+    return f"{table}.{connection.ops.quote_name(source.model._meta.get_field(field).column)}"
 
 
-def _column(source, field):
-    """A field's column, quoted for SQL."""
-    return connection.ops.quote_name(source.model._meta.get_field(field).column)
-
-
-def _found_sql(order, source):
-    """One table's published matches, with what ranks them.
-
-    An item matches when its text has a query word, or its name or an alternate name is
-    similar to the query. Joined with OR, the tests use the table's GIN indexes together
-    (BitmapOr), and the cheap word test, first, spares most items the trigram similarity. The
-    status is compared through COALESCE so that its index is no way round them either (see
-    USE_THE_INDEXES): walking it would test nearly every row.
-    """
-    quote = connection.ops.quote_name
-    title = f"t.{_column(source, source.title)}"
-    aliases = f"t.{_column(source, source.aliases)}" if source.aliases else "''"
-    vector = f"t.{quote(VECTOR_COLUMN)}"
-    words, name = "(SELECT query FROM w)", "(SELECT name FROM w)"
-    similar = " OR ".join(f"t.{_column(source, field)} %%>> {name}" for field in source.name_fields)
-    weights = ",".join(str(WEIGHTS[weight]) for weight in ("D", "C", "B", "A"))
-    columns = {
-        "r_order": str(order),
-        "r_pk": f"t.{_column(source, 'id')}",
-        "r_title": title,
-        "r_aliases": aliases,
-        "r_sort": f'LOWER({title}) COLLATE "C"',
-        "r_rank": f"ts_rank('{{{weights}}}'::float4[], {vector}, {words})",
-    }
-    # A UNION takes its column names from its first branch: naming them there only keeps the
-    # statement short enough for psycopg to convert it once (see test_compiled.py).
-    named = [f"{sql} AS {name}" if order == 0 else sql for name, sql in columns.items()]
-    return (
-        f"SELECT {', '.join(named)}"
-        f" FROM {quote(source.model._meta.db_table)} t"
-        f" WHERE COALESCE(t.{_column(source, 'status')}, '') = '{Status.PUBLISHED}'"
-        f" AND ({vector} @@ {words} OR {similar})"
+def _matches_sql(kind, source):
+    """MATCHES for one content type; `kind` is its place in SOURCES."""
+    names = [_column(source, field, "t") for field in source.name_fields]
+    return MATCHES.format(
+        kind=kind,
+        table=connection.ops.quote_name(source.model._meta.db_table),
+        title=names[0],
+        aliases=names[1] if source.aliases else "''",
+        vector=connection.ops.quote_name(VECTOR_COLUMN),
+        weights="{" + ",".join(str(WEIGHTS[weight]) for weight in "DCBA") + "}",
+        published=Status.PUBLISHED,
+        similar=" OR ".join(f"{name} %%>> (SELECT name FROM q)" for name in names),
     )
 
 
 @lru_cache(maxsize=MAX_TERMS)
 def search_sql(terms):
-    """The SQL for a query of `terms` words: SEARCH_SQL for the four tables."""
-    quote = connection.ops.quote_name
+    """SEARCH_SQL for a query of `terms` words."""
     joins, slugs, summaries, bodies = [], [], [], []
-    for order, source in enumerate(SOURCES):
-        alias = f"s{order}"
+    for kind, source in enumerate(SOURCES):
+        table = f"s{kind}"
         joins.append(
-            f"LEFT JOIN {quote(source.model._meta.db_table)} {alias}"
-            f" ON page.r_order = {order} AND {alias}.{_column(source, 'id')} = page.r_pk"
+            f"LEFT JOIN {connection.ops.quote_name(source.model._meta.db_table)} {table}"
+            f" ON page.kind = {kind} AND {_column(source, 'id', table)} = page.pk"
         )
-        slugs.append(f"{alias}.{_column(source, 'slug')}")
-        summaries += [f"{alias}.{_column(source, source.summary)}"] if source.summary else []
-        bodies += [f"{alias}.{_column(source, source.body)}"] if source.body else []
-    bound = _BOUND.format(weight=NAME_WEIGHT, places=SCORE_PLACES)
+        slugs.append(_column(source, "slug", table))
+        summaries += [_column(source, source.summary, table)] if source.summary else []
+        bodies += [_column(source, source.body, table)] if source.body else []
+    name = "(SELECT name FROM q)"
+    similarity = (
+        f"GREATEST(strict_word_similarity({name}, title), strict_word_similarity({name}, aliases))"
+    )
     return SEARCH_SQL.format(
-        tsquery=" || ".join([f"plainto_tsquery('{CONFIG}', %s)"] * terms),
-        found=" UNION ALL ".join(_found_sql(order, source) for order, source in enumerate(SOURCES)),
-        score=_SCORE.format(weight=NAME_WEIGHT, places=SCORE_PLACES),
-        bound_rank=bound.format(rank="r_rank"),
-        bound_m=bound.format(rank="m.r_rank"),
-        # A rank below this cannot round to the score's bound (it is a unit of rounding short).
-        near=NAME_WEIGHT + 10 * 10**-SCORE_PLACES,
-        order=_ORDER,
-        page_order=", ".join(f"page.{column}" for column in _ORDER.split(", ")),
+        words=" || ".join(f"plainto_tsquery('{CONFIG}', %(term{i})s)" for i in range(terms)),
+        matches="\n  UNION ALL".join(
+            _matches_sql(kind, source) for kind, source in enumerate(SOURCES)
+        ),
+        score=score(similarity, "rank"),
+        bound=score("1", "rank"),
         slug=f"COALESCE({', '.join(slugs)})",
         summary=f"COALESCE({', '.join(summaries)}, '')",
         body=f"COALESCE({', '.join(bodies)}, '')",
-        joins=" ".join(joins),
+        joins="\n".join(joins),
     )
 
 
 def search_params(query, start, stop):
     """The parameters of search_sql() for results [start:stop] of `query`."""
-    return [*query.terms, query.trigram_text, stop + POOL_SLACK, stop - 1, stop - start, start]
+    terms = {f"term{i}": term for i, term in enumerate(query.terms)}
+    return {
+        **terms,
+        "name": query.trigram_text,
+        "start": start,
+        "stop": stop,
+        "pool": stop + POOL_SLACK,
+    }
 
 
 class MemoryResults(Results):
@@ -369,7 +367,6 @@ class MemoryIndex:
             rows, key=lambda row: (row["r_order"], row["r_title"].lower(), row["r_pk"])
         )
         self.names = []
-        self.name_words = []
         # Compact arrays: a 10,000-condition catalogue has about a million (word, item) pairs.
         postings = defaultdict(lambda: (array("I"), array("d")))
         trigram_items = defaultdict(list)
@@ -378,17 +375,13 @@ class MemoryIndex:
                 items, contributions = postings[word]
                 items.append(item)
                 contributions.append(contribution)
-            words = tuple(
-                tuple(map(sys.intern, tokenize(row[column]))) for column in ("r_title", "r_aliases")
-            )
-            names = tuple(words_trigrams(field_words, share=True) for field_words in words)
+            names = tuple(trigrams(row[column], share=True) for column in ("r_title", "r_aliases"))
             self.names.append(names)
-            self.name_words.append(words)
             for piece in {piece for name in names for piece, _, _ in name}:
                 trigram_items[piece].append(item)
         self.postings = dict(postings)
-        # Tuples of one shared int per item: a search counts and looks up their items in C
-        # without making an int of each (an array's), which took as long again.
+        # Tuples hold one shared int per item, so a search counts their items in C without
+        # making a new int for each, as reading an array would.
         self.trigram_items = {piece: tuple(items) for piece, items in trigram_items.items()}
 
     @staticmethod
@@ -424,97 +417,42 @@ def _rank_contribution(runs):
 
 
 class Ranking:
-    """The matches for one query: counted at once, scored and ordered only as far as is read.
+    """The matches for one query: counted at once, scored exactly only as far as they are read.
 
-    An item's name similarity (pure Python, tens of microseconds) is the costly part of its
-    score, and a common word matches thousands of items. So each match waits in a heap under an
-    upper bound of its score, and is worked on only when it reaches the top, in stages of
-    growing cost: a loose bound from the query's rarest trigrams, narrowed by counting all the
-    trigrams its names share, then by what each of its names' words shares, then the exact
-    score. The first N results cost about N exact scores, however many items match.
+    An item's name similarity (pure Python) is the costly part of its score, and a common word
+    matches thousands of items. A name is no more similar than its share of the query's
+    trigrams, so each text match waits in a heap under the score that share would give, and is
+    scored exactly when it reaches the top: the first N results cost about N exact scores.
     """
-
-    # Heap entries are (-score or -bound, item, stage): the best come first, equal scores in the
-    # items' order, and an item's stage says how far its score has been worked out.
-    LOOSE, SHARED, WORDS, EXACT = 0, 1, 2, 3
 
     def __init__(self, index, query):
         self.index = index
         self.wanted = trigram_set(query.trigram_text)
-        self.ranks = self._ranks(index, query)
         self.terms = len(query.lexemes)
-        self.word_shares = {}
+        self.ranks = self._ranks(index, query)
+        # How many of the query's trigrams each item's names have.
+        self.shared = Counter()
+        for piece in self.wanted:
+            self.shared.update(index.trigram_items.get(piece, ()))
         need = len(self.wanted)
-        # A name is similar enough only if it has at least `least` of the query's trigrams, so
-        # it has one of any (need - least + 1) of them: the items of the rarest such are the
-        # only candidates, and a common trigram's thousands of items need not be counted.
+        # Entries are (-score, item, exact): the best first, equal scores in the items' order.
+        self.heap = [
+            (-score(self.shared[item] / need, rank / self.terms), item, False)
+            for item, rank in self.ranks.items()
+        ]
+        # An item whose text has none of the query's words matches if a name is similar enough,
+        # which takes at least `least` of the query's trigrams, and so one of any
+        # (need - least + 1) of them: only the items of the rarest such can.
         least = math.ceil(NAME_THRESHOLD * need)
         postings = sorted((index.trigram_items.get(piece, ()) for piece in self.wanted), key=len)
-        self.common_postings = postings[need - least + 1 :]
-        self.rare_shares = Counter()
-        for items in postings[: need - least + 1]:
-            self.rare_shares.update(items)
-        # Shares of the query's trigrams are counted item by item from the names (`shares`),
-        # or for every item at once from all the postings (`counted`, in C): at once if the
-        # candidates without a text match, which all need counting, would cost more one by
-        # one, or once counting one by one has cost a quarter as much (_rank_to()).
-        self.shares, self.counted = {}, None
-        self.spent, self.bulk_cost = 0, sum(map(len, self.common_postings))
-        unmatched = self.rare_shares.keys() - self.ranks.keys()
-        if len(unmatched) * _LOOKUPS_PER_NAME > self.bulk_cost:
-            self._count_all()
-        self.heap = self._bounded(self.ranks)
-        # An item whose text has none of the query's words matches if a name is similar enough;
-        # its words rule most candidates out before the costly similarity.
-        shares = (
-            self.counted
-            if self.counted is not None
-            else {item: self._shared(item) for item in unmatched}
-        )
-        for item in [item for item in unmatched if shares[item] >= least]:
-            if (
-                self._similarity_bound(item) >= NAME_THRESHOLD
-                and (similarity := self._similarity(item)) >= NAME_THRESHOLD
-            ):
-                self.heap.append((-self._score(similarity, 0.0), item, self.EXACT))
+        for item in set().union(*postings[: need - least + 1]) - self.ranks.keys():
+            if self.shared[item] >= least:
+                similarity = self.similarity(item)
+                if similarity >= NAME_THRESHOLD:
+                    self.heap.append((-score(similarity, 0.0), item, True))
         heapq.heapify(self.heap)
         self.count = len(self.heap)
         self.ranked = []
-
-    def _bounded(self, items):
-        """Heap entries of text matches under the bounds of their scores (_score() written out:
-        this runs for every match).
-
-        A name similarity is at most the name's share of the query's trigrams. Until every
-        share is counted, that share is at most what it has of the rarest ones, plus all of the
-        others.
-        """
-        if not items:
-            return []  # nor any trigram to divide by, if the query has no words
-        need, terms, ranks = len(self.wanted), self.terms, self.ranks
-        if self.counted is not None:
-            counted = self.counted
-            return [
-                (
-                    -round(
-                        NAME_WEIGHT * (counted[item] / need) + ranks[item] / terms, SCORE_PLACES
-                    ),
-                    item,
-                    self.SHARED,
-                )
-                for item in items
-            ]
-        common = len(self.common_postings)
-        most = [NAME_WEIGHT * (min(need, rare + common) / need) for rare in range(need + 1)]
-        rare_shares = self.rare_shares
-        return [
-            (
-                -round(most[rare_shares.get(item, 0)] + ranks[item] / terms, SCORE_PLACES),
-                item,
-                self.LOOSE,
-            )
-            for item in items
-        ]
 
     @staticmethod
     def _ranks(index, query):
@@ -529,69 +467,9 @@ class Ranking:
                 ranks[item] = ranks.get(item, 0.0) + contribution
         return ranks
 
-    def _score(self, similarity, rank):
-        """PostgreSQL's score, from a name similarity and summed rank contributions."""
-        return round(NAME_WEIGHT * similarity + rank / self.terms, SCORE_PLACES)
-
-    def _similarity_bound(self, item):
-        """An upper bound of the item's name similarity, from what each word of a name shares.
-
-        strict_word_similarity() is shared / (need + not shared) for some run of whole words. A
-        run shares no more than its words together, nor more than the query has, and it has all
-        that each of its words does not share. So a run whose sharing words each leave at most
-        u unshared is no more similar than all such words of the name together would be, over
-        need + u.
-        """
-        need, word_shares = len(self.wanted), self.word_shares
-        bound = 0.0
-        for words in self.index.name_words[item]:
-            sharing = []
-            for word in words:
-                share = word_shares.get(word)
-                if share is None:
-                    share = self._word_share(word)
-                if share:
-                    sharing.append(share)
-            sharing.sort()
-            total = 0
-            for unshared, common in sharing:
-                total += common
-                bound = max(bound, min(total, need) / (need + unshared))
-        return bound
-
-    def _word_share(self, word):
-        """(trigrams not shared, shared) of a word that shares any of the query's; else ()."""
-        pieces = {piece for piece, _, _ in words_trigrams([word], share=True)}
-        common = len(pieces & self.wanted)
-        share = self.word_shares[word] = (len(pieces) - common, common) if common else ()
-        return share
-
-    def _shared(self, item):
-        """How many of the query's trigrams the item's names have."""
-        if self.counted is not None:
-            return self.counted[item]
-        shared = self.shares.get(item)
-        if shared is None:
-            self.spent += _LOOKUPS_PER_NAME
-            pieces = {piece for name in self.index.names[item] for piece, _, _ in name}
-            shared = self.shares[item] = len(pieces & self.wanted)
-        return shared
-
-    def _count_all(self):
-        self.counted = self.rare_shares.copy()
-        for items in self.common_postings:
-            self.counted.update(items)
-
-    def _tighten(self):
-        """Count every share at once, and narrow every loose bound in the heap."""
-        self._count_all()
-        loose = [item for _, item, stage in self.heap if stage == self.LOOSE]
-        self.heap[:] = [entry for entry in self.heap if entry[2] != self.LOOSE]
-        self.heap += self._bounded(loose)
-        heapq.heapify(self.heap)
-
-    def _similarity(self, item):
-        if not self._shared(item):
+    def similarity(self, item):
+        """The item's name similarity: its best name's strict_word_similarity to the query."""
+        if not self.shared[item]:
             return 0.0
         return max(
             strict_word_similarity("", "", self.wanted, name) for name in self.index.names[item]
@@ -601,23 +479,14 @@ class Ranking:
         """Move items from the heap to `ranked` until it holds the first `stop` results."""
         heap, ranked = self.heap, self.ranked
         while heap and len(ranked) < stop:
-            key, item, stage = heap[0]
-            if stage == self.EXACT:
+            key, item, exact = heap[0]
+            if exact:
                 # Nothing left in the heap can score higher, or as high and list earlier.
                 heapq.heappop(heap)
                 ranked.append(_hit(self.index.rows[item], -key))
-            elif stage == self.LOOSE:
-                if item not in self.shares and self.spent * 4 > self.bulk_cost:
-                    self._tighten()
-                    continue
-                bound = self._score(self._shared(item) / len(self.wanted), self.ranks[item])
-                heapq.heapreplace(heap, (-bound, item, self.SHARED))
-            elif stage == self.SHARED:
-                most = min(self._shared(item) / len(self.wanted), self._similarity_bound(item))
-                heapq.heapreplace(heap, (-self._score(most, self.ranks[item]), item, self.WORDS))
             else:
-                score = self._score(self._similarity(item), self.ranks[item])
-                heapq.heapreplace(heap, (-score, item, self.EXACT))
+                exact_score = score(self.similarity(item), self.ranks[item] / self.terms)
+                heapq.heapreplace(heap, (-exact_score, item, True))
 
     def __len__(self):
         return self.count
@@ -669,8 +538,8 @@ def warm_memory_index():
     """Build the in-memory index now if this database searches with it; say if it could not.
 
     gunicorn calls this in its master process, so that the workers it forks start with the index
-    built and shared instead of each building it on its first search (1.5 s at 10,000
-    conditions). Content changes still rebuild it in each worker.
+    built and shared instead of each building it on its first search (README, "Search", gives
+    the time it takes at scale). Content changes still rebuild it in each worker.
     """
     if connection.vendor == "postgresql":
         return

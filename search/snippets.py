@@ -1,13 +1,12 @@
 """Show why an item matched: its text, escaped, with the words searched for inside <mark>."""
 
-import html
 from bisect import bisect_left
 from functools import lru_cache
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from conditions.text import render_markdown, singular
+from conditions.text import singular
 from search.analysis import lexeme, word_spans
 
 SNIPPET_WORDS = 32
@@ -16,12 +15,6 @@ MAX_MISSPELT = 4
 MAX_TEXT_WORDS = 3000
 # Words shown before the first marked word, so the reader sees it in context.
 LEAD_WORDS = 6
-
-
-@lru_cache(maxsize=1024)
-def markdown_text(source):
-    """The words a reader sees of clinician Markdown, without markup."""
-    return " ".join(html.unescape(strip_tags(render_markdown(source))).split())
 
 
 def edit_distance(a, b, limit):

@@ -1,14 +1,12 @@
 """Template filters for public pages."""
 
 from functools import cache
-from html import unescape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from conditions.text import render_markdown
+from conditions.text import markdown_text, render_markdown
 
 register = template.Library()
 
@@ -34,11 +32,5 @@ def markdown(source):
     return mark_safe(render_markdown(source or ""))
 
 
-@register.filter
-def markdown_text(source):
-    """Clinician Markdown as plain text, for meta descriptions and list cards.
-
-    The result is an ordinary string, so the template escapes it for wherever it lands,
-    including inside an attribute.
-    """
-    return " ".join(unescape(strip_tags(render_markdown(source or ""))).split())
+# Clinician Markdown as plain text, for meta descriptions and list cards.
+register.filter("markdown_text", markdown_text)

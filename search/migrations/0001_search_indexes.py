@@ -73,22 +73,21 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps, schema_editor):
+def _each_index(apps, schema_editor, operation):
     if schema_editor.connection.vendor != "postgresql":
         return
     for app_label, model_name, indexes in INDEXES:
         model = apps.get_model(app_label, model_name)
         for index in indexes:
-            schema_editor.add_index(model, index)
+            operation(model, index)
+
+
+def create_indexes(apps, schema_editor):
+    _each_index(apps, schema_editor, schema_editor.add_index)
 
 
 def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for app_label, model_name, indexes in INDEXES:
-        model = apps.get_model(app_label, model_name)
-        for index in indexes:
-            schema_editor.remove_index(model, index)
+    _each_index(apps, schema_editor, schema_editor.remove_index)
 
 
 class Migration(migrations.Migration):

@@ -1,8 +1,8 @@
 """PostgreSQL search: one prepared query per number of words, giving a page and the count.
 
-The query ranks the leading matches by an upper bound of their score and scores exactly only
-those, unless they cannot settle the page: either way the page must be the one a full ranking
-gives, which the in-memory index (checked against PostgreSQL in test_seed.py) provides here.
+The query scores exactly only the matches whose upper bound can reach the page: the page must be
+the one a full ranking gives, which the in-memory index (checked against PostgreSQL in
+test_seed.py) provides here.
 """
 
 import pytest
@@ -74,8 +74,9 @@ def misleading_bounds():
 def test_a_page_is_the_full_rankings_whether_the_leading_matches_settle_it_or_not(
     misleading_bounds, monkeypatch, slack
 ):
-    # Slack 0 and 1 leave the pool to the misleading bounds, so every match is scored; 20 lets
-    # the leading matches settle the first pages; 100,000 scores every match among them.
+    # Slack 0 and 1 leave the pool to the misleading bounds, so the cutoff is low and most
+    # matches are scored; 20 lets the pool set a cutoff that leaves most out; 100,000 puts every
+    # match in the pool.
     monkeypatch.setattr(backends, "POOL_SLACK", slack)
     expected = full_ranking("wombat")
     assert len(expected) == 36
@@ -98,23 +99,22 @@ def test_a_match_left_out_of_the_pool_with_a_lower_rank_but_the_same_bound_keeps
 
     assert page("quokka", 0, 1) == (2, expected[:1])
     assert page("quokka", 0, 1)[1][0][1] == Symptom.objects.get(name="Quokka alpha").pk
-    assert not settles("quokka", 0, 1)
 
 
-def settles(text, start, stop):
-    """Whether the leading matches settle results [start:stop], sparing the others' scores."""
+def scored(text, start, stop):
+    """How many matches are scored exactly for results [start:stop] (the candidates)."""
     query = Query.parse(text)
-    sql = search_sql(len(query.terms)).rsplit("SELECT total.n", 1)[0] + "SELECT yes FROM settled"
+    sql = search_sql(len(query.terms)).rsplit("SELECT total.n", 1)[0]
     with connection.cursor() as cursor:
         cursor.execute(USE_THE_INDEXES)
-        cursor.execute(sql, search_params(query, start, stop))
+        cursor.execute(sql + "SELECT COUNT(*) FROM candidates", search_params(query, start, stop))
         return cursor.fetchone()[0]
 
 
 def test_matches_whose_ranks_differ_but_round_to_one_bound_are_ranked_by_name():
     # Sixty names that each say "quokka" score 2.7637, their bound, from slightly different
-    # ranks. The leading matches by rank are not the first sixty by name, so they cannot settle
-    # a page: every match is scored, and the pages are still the full ranking's.
+    # ranks. The leading matches by rank are not the first sixty by name, yet the pages are the
+    # full ranking's.
     Symptom.objects.bulk_create(
         Symptom(
             name=f"Quokka {i:02}",
@@ -127,19 +127,22 @@ def test_matches_whose_ranks_differ_but_round_to_one_bound_are_ranked_by_name():
     expected = full_ranking("quokka")
     assert {score for _, _, score in expected} == {2.7637}
 
-    assert not settles("quokka", 0, 20)
     for start in (0, 20, 40):
         assert page("quokka", start, start + 20) == (60, expected[start : start + 20])
 
 
-def test_matches_of_equal_rank_settle_the_page_without_scoring_the_rest(misleading_bounds):
-    # The thirty "Wombat NN" symptoms rank alike and score their bound.
+def test_matches_of_equal_rank_set_the_page_without_scoring_the_rest(misleading_bounds):
+    # Ninety "Wombat NN" symptoms rank alike and score their bound: the pool's first ones make
+    # the cutoff, and only the matches that could come before it are scored.
     Symptom.objects.bulk_create(
         Symptom(name=f"Wombat {i:02}", slug=f"wombat-more-{i}", status=Status.PUBLISHED)
         for i in range(30, 90)
     )
-    assert settles("wombat", 0, 20)
-    assert settles("wombat", 20, 40)
+    expected = full_ranking("wombat")
+    assert len(expected) == 96
+    assert scored("wombat", 0, 20) < 30
+    assert scored("wombat", 20, 40) < 50
+    assert page("wombat", 20, 40) == (96, expected[20:40])
 
 
 @pytest.mark.parametrize("text", ["wombat", "wombats burrow", "wombt", "burrow 3"])
@@ -176,7 +179,14 @@ def test_the_sql_depends_only_on_the_number_of_words():
     two = Query.parse("knee pain")
     assert search_sql(2) is search_sql(len(Query.parse("bakers cist").terms))
     assert search_sql(2) != search_sql(3)
-    assert search_params(two, 20, 40)[:3] == ["knee", "pain", "knee pain"]
+    assert search_params(two, 20, 40) == {
+        "term0": "knee",
+        "term1": "pain",
+        "name": "knee pain",
+        "start": 20,
+        "stop": 40,
+        "pool": 40 + backends.POOL_SLACK,
+    }
     # psycopg parses statements up to 4,096 characters once, longer ones on every run.
     assert len(search_sql(8)) < 4096
 

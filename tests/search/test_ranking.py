@@ -1,11 +1,10 @@
-"""The in-memory ranking's shortcuts: a bound never below the similarity it stands in for, and
+"""The in-memory ranking's shortcut: a bound never below the similarity it stands in for, and
 pages read lazily that are the pages of a ranking that scores every item in full."""
 
 import pytest
 
-from search import backends
 from search.analysis import strict_word_similarity
-from search.backends import NAME_THRESHOLD, NAME_WEIGHT, SCORE_PLACES, MemoryIndex
+from search.backends import NAME_THRESHOLD, MemoryIndex, score
 from search.query import Query
 
 NAMES = [
@@ -82,20 +81,12 @@ def scored_in_full(index, text):
         similarity = max(strict_word_similarity(needle, name) for name in names)
         if item in ranks or similarity >= NAME_THRESHOLD:
             rank = ranks.get(item, 0.0) / len(query.lexemes)
-            score = round(NAME_WEIGHT * similarity + rank, SCORE_PLACES)
-            matches.append((-score, item, fields["r_pk"]))
+            matches.append((-score(similarity, rank), item, fields["r_pk"]))
     return [(pk, -negative) for negative, _, pk in sorted(matches)]
 
 
-# How much counting one item's trigrams costs decides whether they are counted one by one
-# (never, for 0), all at once from the start (for a huge cost), or once one by one has cost
-# enough; the ranking must not depend on it.
-@pytest.mark.parametrize(
-    "cost", [0, backends._LOOKUPS_PER_NAME, 10**9], ids=["one-by-one", "measured", "at-once"]
-)
 @pytest.mark.parametrize("text", CROWD_QUERIES + [text for text in QUERIES if text != "a"])
-def test_pages_read_lazily_are_the_full_rankings(crowd, text, cost, monkeypatch):
-    monkeypatch.setattr(backends, "_LOOKUPS_PER_NAME", cost)
+def test_pages_read_lazily_are_the_full_rankings(crowd, text):
     expected = scored_in_full(crowd, text)
     assert expected, "every query here finds something"
     for size in (1, 3, 20, len(expected)):
@@ -106,10 +97,11 @@ def test_pages_read_lazily_are_the_full_rankings(crowd, text, cost, monkeypatch)
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_the_word_bound_is_never_below_the_name_similarity(index, text):
+def test_the_shared_trigrams_bound_is_never_below_the_name_similarity(index, text):
     ranking = index.search(Query.parse(text))
+    need = len(ranking.wanted)
     for item in range(len(NAMES)):
-        assert ranking._similarity_bound(item) >= ranking._similarity(item), NAMES[item]
+        assert ranking.shared[item] / max(need, 1) >= ranking.similarity(item), NAMES[item]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -119,6 +111,6 @@ def test_every_name_similar_enough_is_found(index, text):
     similar = {
         index.rows[item]["r_pk"]
         for item in range(len(NAMES))
-        if ranking._similarity(item) >= NAME_THRESHOLD
+        if ranking.similarity(item) >= NAME_THRESHOLD
     }
     assert similar <= found
