@@ -115,9 +115,11 @@ def test_every_result_is_on_exactly_one_page_in_order(client, django_assert_max_
     FAQFactory(question="Is a dingo a knee?", answer="Dingo " * 30)
 
     client.get("/")  # the header's clinic facts, cached from then on: not the search's cost
+    # On PostgreSQL, + the content generation the header's clinic facts are cached under.
+    queries = 3 if connection.vendor == "postgresql" else 2
     pages = {}
     for number in (2, 1):
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(queries):
             pages[number] = result_titles(get_page(client, {"q": "dingo", "page": str(number)}))
     titles = pages[1] + pages[2]
 
