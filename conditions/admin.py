@@ -30,7 +30,6 @@ from conditions.models import (
     WorkflowError,
     permission_name,
 )
-from conditions.navigator import red_flags_for
 from conditions.services import many_changes
 from conditions.services.tags import tag_merge, tag_names_fold, tag_rename
 from conditions.services.workflow import (
@@ -40,6 +39,7 @@ from conditions.services.workflow import (
     content_submit_for_review,
     content_unpublish,
 )
+from conditions.symptom_checker import red_flags_for
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -376,15 +376,24 @@ class ConditionAdmin(NamedContentAdmin):
 class SymptomAdmin(NamedContentAdmin):
     list_display = [
         *NamedContentAdmin.list_display[:2],
-        "in_navigator",
+        "in_symptom_checker",
         *NamedContentAdmin.list_display[2:],
     ]
-    list_filter = ["in_navigator", *ContentAdmin.list_filter]
+    list_filter = ["in_symptom_checker", *ContentAdmin.list_filter]
     search_fields = [*NamedContentAdmin.search_fields, "description"]
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "alternate_names", "description", "in_navigator", "tags"]},
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "alternate_names",
+                    "description",
+                    "in_symptom_checker",
+                    "tags",
+                ]
+            },
         ),
         ContentAdmin.review_fieldset,
     ]

@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from conditions import navigator, structured_data
+from conditions import structured_data, symptom_checker
 from conditions.models import (
     Condition,
     Initial,
@@ -463,9 +463,9 @@ class SymptomCheckerView(BreadcrumbMixin, TemplateView):
     section = ("What could be causing my knee pain?", "conditions:symptom_checker")
 
     def get_context_data(self, **kwargs):
-        areas = list(navigator.knee_areas())
-        form = navigator.SymptomCheckerForm(
-            self.request.GET or None, symptoms=list(navigator.navigator_symptoms()), areas=areas
+        areas = symptom_checker.knee_areas()
+        form = symptom_checker.SymptomCheckerForm(
+            self.request.GET or None, symptoms=symptom_checker.checker_symptoms(), areas=areas
         )
         context = super().get_context_data(form=form, areas=areas, **kwargs)
         if form.is_bound and form.is_valid() and form.has_choices:
@@ -474,8 +474,8 @@ class SymptomCheckerView(BreadcrumbMixin, TemplateView):
                 searched=True,
                 chosen=chosen,
                 chosen_area=form.cleaned_data["area"],
-                red_flags=navigator.red_flags_for(chosen),
-                results=navigator.conditions_ranked(
+                red_flags=symptom_checker.red_flags_for(chosen),
+                results=symptom_checker.conditions_ranked(
                     chosen, form.cleaned_data["onset"], form.cleaned_data["area"]
                 ),
             )

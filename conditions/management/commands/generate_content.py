@@ -16,7 +16,7 @@ from conditions.models import Condition, KneeArea, Status, Symptom, Tag, TaggedI
 from faq.models import FAQ
 from kneeinfo.cache import content_changed
 
-NAVIGATOR_SYMPTOMS = 40
+CHECKER_SYMPTOMS = 40
 BATCH = 2000
 WORDS = [
     "lateral",
@@ -139,7 +139,7 @@ class Command(BaseCommand):
                     description=text,
                     status=status(rng),
                     # A clinic offers a few dozen symptoms in the checker, not thousands.
-                    in_navigator=i < NAVIGATOR_SYMPTOMS,
+                    in_symptom_checker=i < CHECKER_SYMPTOMS,
                 )
                 for i in range(n_symptoms)
             ],

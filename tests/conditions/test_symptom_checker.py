@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from conditions import navigator
+from conditions import symptom_checker
 from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom
 from tests.factories import ConditionFactory, SymptomFactory
 
@@ -31,8 +31,8 @@ def result_names(html):
 class TestOnTheSeed:
     """The checker on the seed article's conditions, symptoms and red-flag rules."""
 
-    def test_page_offers_the_navigator_symptoms_and_the_disclaimer(self, client):
-        Symptom.objects.filter(slug="tightness").update(in_navigator=False)
+    def test_page_offers_the_checker_symptoms_and_the_disclaimer(self, client):
+        Symptom.objects.filter(slug="tightness").update(in_symptom_checker=False)
         page = client.get(URL).text
         assert "This is not a diagnosis." in page
         assert 'value="locking-or-catching"' in page
@@ -63,14 +63,16 @@ class TestOnTheSeed:
             {"symptom": "no-such-symptom", "onset": "yesterday", "area": "elbow"},
         ],
     )
-    def test_inputs_are_drawn_as_djangos_widgets_draw_them(self, client, query):
-        # The template draws the inputs itself (the widget renderer was most of the page's time);
-        # ids, labels, checked state and aria-invalid must stay exactly what Django would write.
+    def test_every_input_is_djangos_widget_with_its_own_label_in_a_fieldset(self, client, query):
+        # Checked state and aria-invalid as Django's widgets write them; each checkbox and radio
+        # button followed by its label, each group under its legend.
         page = client.get(URL, query).text
-        form = navigator.SymptomCheckerForm(
+        assert "<fieldset>\n        <legend>Which of these do you have?</legend>" in page
+        assert "<legend>How did it start? <span" in page
+        form = symptom_checker.SymptomCheckerForm(
             QueryDict(urlencode(query, doseq=True)) if query else None,
-            symptoms=navigator.navigator_symptoms(),
-            areas=navigator.knee_areas(),
+            symptoms=symptom_checker.checker_symptoms(),
+            areas=symptom_checker.knee_areas(),
         )
         form.is_valid()
         for name in ("symptom", "onset"):
@@ -224,11 +226,11 @@ def brute_force_ranking(conditions, chosen, onset, area, limit):
     return [(name, matched, area_match) for _, name, matched, area_match in sorted(ranked)[:limit]]
 
 
-@pytest.mark.parametrize("small_area", [0, navigator.SMALL_AREA])
+@pytest.mark.parametrize("small_area", [0, symptom_checker.SMALL_AREA])
 @pytest.mark.parametrize("limit", [1, 3, 20])
 def test_ranking_matches_scoring_every_condition(limit, small_area, monkeypatch):
     # Both ways of reading an area's candidates: walking every condition, or its links.
-    monkeypatch.setattr(navigator, "SMALL_AREA", small_area)
+    monkeypatch.setattr(symptom_checker, "SMALL_AREA", small_area)
     # Small limits cut inside each tier of equal scores; names are letters only, in both cases,
     # so the database's collation orders them as Python does.
     rng = random.Random(limit)
@@ -249,13 +251,13 @@ def test_ranking_matches_scoring_every_condition(limit, small_area, monkeypatch)
     published = published_with_links()
     for chosen in choices:
         # Areas as the view passes them, with their sizes.
-        for area in [None, *navigator.count_knee_areas()]:
+        for area in [None, *symptom_checker.count_knee_areas()]:
             for onset in Condition.Onset.values:
                 if not chosen and area is None and not onset:
                     continue
                 got = [
                     (c.name.lower(), [s.slug for s in c.matched_symptoms], c.area_match)
-                    for c in navigator.conditions_ranked(chosen, onset, area, limit)
+                    for c in symptom_checker.conditions_ranked(chosen, onset, area, limit)
                 ]
                 expected = brute_force_ranking(published, chosen, onset, area, limit)
                 assert got == expected, (chosen, onset, area)
@@ -298,17 +300,17 @@ def test_checker_reads_its_few_symptoms_off_their_index_in_name_order():
             name=f"Symptom {n:04}",
             slug=f"symptom-{n}",
             status=Status.PUBLISHED,
-            in_navigator=n % 50 == 0,
+            in_symptom_checker=n % 50 == 0,
         )
         for n in range(1000)
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     with CaptureQueriesContext(connection) as queries:
-        offered = navigator.navigator_symptoms()
+        offered = symptom_checker.checker_symptoms()
     assert [symptom.name for symptom in offered] == [f"Symptom {n:04}" for n in range(0, 1000, 50)]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {queries[0]['sql']}")
         plan = " ".join(row[-1] for row in cursor.fetchall())
-    assert "USING INDEX symptom_navigator_name (in_navigator=? AND status=?)" in plan
+    assert "USING INDEX symptom_checker_name (status=?)" in plan
     assert "TEMP B-TREE" not in plan
