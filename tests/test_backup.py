@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from conditions.management.commands.export_content import backup_models, is_history
-from conditions.models import Condition, KneeArea, Status, Tag, content_models
+from conditions.models import Condition, KneeArea, Status, Symptom, Tag, content_models
 from faq.models import FAQ
 from tests.factories import (
     ConditionFactory,
@@ -155,6 +155,26 @@ def test_a_backup_with_a_broken_link_imports_nothing(content, tmp_path):
     assert not Condition.objects.exists()
     assert not Tag.objects.exists()
     assert KneeArea.objects.count() == 4
+
+
+def test_a_version_1_backup_keeps_which_symptoms_the_checker_offers(content, tmp_path):
+    # Version 1 named Symptom.in_symptom_checker "in_navigator".
+    SymptomFactory(name="Stiffness", slug="stiffness", in_symptom_checker=False)
+    path = export(tmp_path)
+    backup = json.loads(path.read_text())
+    backup["version"] = 1
+    for item in backup["objects"]:
+        if item["model"] in ("conditions.symptom", "conditions.historicalsymptom"):
+            item["fields"]["in_navigator"] = item["fields"].pop("in_symptom_checker")
+    path.write_text(json.dumps(backup))
+    empty_the_database()
+
+    call_command("import_content", str(path), verbosity=0)
+
+    offered = Symptom.objects.filter(in_symptom_checker=True).values_list("slug", flat=True)
+    assert list(offered) == ["swelling"]
+    stiffness = Symptom.objects.get(slug="stiffness")
+    assert [v.in_symptom_checker for v in stiffness.history.all()] == [False]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 FORMAT = "kneeinfo-content"
-VERSION = 1
+# 2: Symptom.in_navigator is named in_symptom_checker (import_content reads version 1 too).
+VERSION = 2
 BACKUP_APPS = ("conditions", "faq", "taggit")
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
 

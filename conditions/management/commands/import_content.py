@@ -38,11 +38,22 @@ def read_backup(file):
         raise BackupError(f"{file} is not a JSON backup: {error}") from None
     if not isinstance(backup, dict) or backup.get("format") != FORMAT:
         raise BackupError(f"{file} is not a kneeinfo content backup (see export_content)")
-    if backup.get("version") != VERSION:
+    if backup.get("version") == 1:
+        rename_checker_flag(backup)
+    elif backup.get("version") != VERSION:
         raise BackupError(
             f"{file} is backup version {backup.get('version')}; this site reads version {VERSION}"
         )
     return backup
+
+
+def rename_checker_flag(backup):
+    """Bring a version 1 backup to version 2: a symptom's in_navigator is in_symptom_checker."""
+    for item in backup.get("objects", []):
+        if item.get("model") in ("conditions.symptom", "conditions.historicalsymptom"):
+            fields = item["fields"]
+            if "in_navigator" in fields:
+                fields["in_symptom_checker"] = fields.pop("in_navigator")
 
 
 def content_import(backup):
