@@ -83,10 +83,17 @@ def knee_areas():
 
 
 def count_knee_areas():
-    """Every knee area with its number of published conditions, in their set order. One query."""
-    published = Q(conditions__status=Status.PUBLISHED)
+    """Every knee area with its number of published conditions, in their set order. One query.
+
+    Counts all of an area's links and subtracts those to the few unpublished conditions:
+    reading every linked condition's status cost several times as much.
+    """
+    unpublished = Condition.objects.exclude(status=Status.PUBLISHED).values("pk")
+    areas = KneeArea.objects.annotate(
+        condition_count=Count("conditions")
+        - Count("conditions", filter=Q(conditions__in=unpublished))
+    )
     # Django leaves Meta.ordering out of a query that groups: the order is given again.
-    areas = KneeArea.objects.annotate(condition_count=Count("conditions", filter=published))
     return list(areas.order_by("order", "name"))
 
 
