@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from conditions.models import Condition, RedFlagRule, Status, slug_url
+from conditions.models import Condition, RedFlagRule, Status, page_url
 from kneeinfo.cache import generation_cached
 
 RESULT_LIMIT = 20
@@ -268,7 +268,7 @@ def conditions_ranked(chosen, onset="", area=None, limit=RESULT_LIMIT):
         for symptom, hit in zip(chosen, hits, strict=True):
             if hit and symptom not in matched:
                 matched.append(symptom)
-        url = slug_url("conditions:condition_detail", slug)
+        url = page_url("conditions:condition_detail", slug)
         results.append(RankedCondition(name, url, summary, matched, area_match))
     return results
 

@@ -9,7 +9,6 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
@@ -23,6 +22,7 @@ from conditions.models import (
     Tag,
     TagRedirect,
     Treatment,
+    page_url,
 )
 from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
@@ -85,7 +85,7 @@ def condition_link_targets():
         for name, alternate_names, slug in Condition.objects.published().values_list(
             "name", "alternate_names", "slug"
         ):
-            url = reverse("conditions:condition_detail", args=[slug])
+            url = page_url("conditions:condition_detail", slug)
             for each in [name, *alternate_names.splitlines()]:
                 if phrase_key(each):
                     targets.setdefault(phrase_key(each), url)
@@ -188,7 +188,7 @@ class BreadcrumbMixin:
         label, url_name = self.section
         item = context.get("object")
         context["breadcrumbs"] = (
-            [(label, reverse(url_name)), (str(item), None)] if item else [(label, None)]
+            [(label, page_url(url_name)), (str(item), None)] if item else [(label, None)]
         )
         return context
 
