@@ -137,8 +137,8 @@ def condition_lists(condition_id):
 def tag_uses():
     """(id, name, slug, uses) of each visible tag that published items carry, A–Z.
 
-    Counting every tag's uses reads every tagged item (66,000 at 10,000 conditions: 170–210 ms),
-    so the answer is kept in the cache until content changes. Plain tuples: a thousand pickled
+    Counting every tag's uses reads every tagged item, so the answer is kept in the cache until
+    content changes. Plain tuples: a thousand pickled
     model instances would take longer to load than the page takes to render.
     """
     return generation_cached(
