@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
 
-from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom, slug_url
+from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom, page_url
 from kneeinfo.cache import generation_cached
 
 RESULT_LIMIT = 20
@@ -188,7 +188,7 @@ def conditions_ranked(chosen, onset="", area=None, limit=RESULT_LIMIT):
     results = []
     for row in ranked:
         matched = [s for s in dict.fromkeys(chosen) if row[f"has_{s.pk}"]]
-        url = slug_url("conditions:condition_detail", row["slug"])
+        url = page_url("conditions:condition_detail", row["slug"])
         results.append(
             RankedCondition(row["name"], url, row["summary"], matched, row["area_match"])
         )

@@ -9,12 +9,18 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from conditions import structured_data, symptom_checker
+from conditions.mixins import (
+    BreadcrumbMixin,
+    KeptCountMixin,
+    KeptCountPaginator,
+    PreviewMixin,
+    StructuredDataMixin,
+)
 from conditions.models import (
     Condition,
     Initial,
@@ -23,48 +29,19 @@ from conditions.models import (
     Tag,
     TagRedirect,
     Treatment,
+    page_url,
 )
 from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
 from kneeinfo.cache import generation_cached
-from kneeinfo.prepared import PreparedLists, PreparedObject, PreparedQuery
 
 POPULAR_TAG_COUNT = 20
 FAQ_TEASER_COUNT = 3
 HOME_CONDITION_LIMIT = 40
 # Every list is paginated so a page stays small and fast however much content there is: fifty
-# entries is a long scroll on a phone already, and each costs ~20 µs of template rendering.
+# entries is a long scroll on a phone already.
 LIST_PAGE_SIZE = 50
 SUBLIST_PAGE_SIZE = 50
-
-
-def paginate(request, queryset, count_key, per_page=SUBLIST_PAGE_SIZE):
-    """The requested page of `queryset`; a bad or too-large page number gives the nearest page.
-
-    `count_key` names the list for kept_count().
-    """
-    return kept_count(Paginator(queryset, per_page), count_key).get_page(request.GET.get("page"))
-
-
-def kept_count(paginator, key):
-    """`paginator`, with the number of items in its list kept until content changes.
-
-    Counting every published item is the part of a list page whose cost grows with the
-    catalogue (the A–Z page at 10,000 conditions: 0.8 ms of its 7 on PostgreSQL), and the count
-    changes only with content. `key` names the list and whatever filters it.
-    """
-    paginator.count = generation_cached(f"count-{key}", paginator.object_list.count)
-    return paginator
-
-
-class KeptCountMixin:
-    """A ListView whose number of items (for its pages) comes from kept_count()."""
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return kept_count(super().get_paginator(queryset, per_page, **kwargs), self.count_key())
-
-    def count_key(self):
-        return type(self).__name__
 
 
 def published_conditions():
@@ -85,7 +62,7 @@ def condition_link_targets():
         for name, alternate_names, slug in Condition.objects.published().values_list(
             "name", "alternate_names", "slug"
         ):
-            url = reverse("conditions:condition_detail", args=[slug])
+            url = page_url("conditions:condition_detail", slug)
             for each in [name, *alternate_names.splitlines()]:
                 if phrase_key(each):
                     targets.setdefault(phrase_key(each), url)
@@ -129,75 +106,39 @@ def _similar(condition_id):
     )
 
 
-# What a condition page lists: prepared queries (kneeinfo/prepared.py) by condition id, run as one.
-CONDITION_LISTS = PreparedLists(
-    {
-        "symptoms": PreparedQuery(
-            Symptom,
-            ["id", "name", "slug"],
-            lambda pk: Symptom.objects.published().filter(conditions=pk),
-        ),
-        "treatments": PreparedQuery(
-            Treatment,
-            ["id", "name", "slug", "kind"],
-            lambda pk: Treatment.objects.published().filter(conditions=pk),
-        ),
-        "related": PreparedQuery(
-            Condition,
-            ["id", "name", "slug", "summary"],
-            lambda pk: published_conditions().filter(related=pk),
-        ),
-        "similar": PreparedQuery(Condition, ["id", "name", "slug", "summary"], _similar),
-        "faqs": PreparedQuery(
-            FAQ,
-            ["id", "question", "slug", "answer"],
-            lambda pk: FAQ.objects.published().filter(conditions=pk),
-        ),
-        "knee_areas": PreparedQuery(
-            KneeArea, ["id", "name", "slug"], lambda pk: KneeArea.objects.filter(conditions=pk)
-        ),
-        "tags": PreparedQuery(Tag, ["id", "name", "slug", "is_hidden"], _visible_tags_of),
-    }
-)
+def condition_lists(condition_id):
+    """What a condition page lists beside its text, by name.
 
+    Seven queries, then kept until content changes: the lists change only with content, and
+    the condition page is the site's busiest.
+    """
 
-class PreviewMixin:
-    """Let staff with view permission open unpublished items; everyone else gets a 404."""
+    def build():
+        lists = {
+            "symptoms": Symptom.objects.published()
+            .filter(conditions=condition_id)
+            .only("name", "slug"),
+            "treatments": Treatment.objects.published()
+            .filter(conditions=condition_id)
+            .only("name", "slug", "kind"),
+            "related": published_conditions().filter(related=condition_id),
+            "similar": _similar(condition_id),
+            "faqs": FAQ.objects.published()
+            .filter(conditions=condition_id)
+            .only("question", "slug", "answer"),
+            "knee_areas": KneeArea.objects.filter(conditions=condition_id).only("name", "slug"),
+            "tags": _visible_tags_of(condition_id).only("name", "slug", "is_hidden"),
+        }
+        return {name: list(items) for name, items in lists.items()}
 
-    def can_preview(self, model):
-        user = self.request.user
-        opts = model._meta
-        return user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-
-    def content(self, model):
-        return model.objects.all() if self.can_preview(model) else model.objects.published()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["preview"] = not self.object.is_published
-        return context
-
-
-class BreadcrumbMixin:
-    """Give the page a breadcrumb trail: Home › its list page › the item (if it is one)."""
-
-    section = ("Conditions A–Z", "conditions:condition_list")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        label, url_name = self.section
-        item = context.get("object")
-        context["breadcrumbs"] = (
-            [(label, reverse(url_name)), (str(item), None)] if item else [(label, None)]
-        )
-        return context
+    return generation_cached(f"condition-{condition_id}-lists", build)
 
 
 def tag_uses():
     """(id, name, slug, uses) of each visible tag that published items carry, A–Z.
 
-    Counting every tag's uses reads every tagged item (66,000 at 10,000 conditions: 170–210 ms),
-    so the answer is kept in the cache until content changes. Plain tuples: a thousand pickled
+    Counting every tag's uses reads every tagged item, so the answer is kept in the cache until
+    content changes. Plain tuples: a thousand pickled
     model instances would take longer to load than the page takes to render.
     """
     return generation_cached(
@@ -246,6 +187,7 @@ class HomeView(TemplateView):
 class ConditionListView(KeptCountMixin, BreadcrumbMixin, ListView):
     """A–Z, a page at a time; `?letter=B` shows the conditions under one letter."""
 
+    section = ("Conditions A–Z", "conditions:condition_list")
     context_object_name = "conditions"
     paginate_by = LIST_PAGE_SIZE
 
@@ -285,45 +227,50 @@ def condition_initials():
     )
 
 
-def _with_reviewer(conditions):
-    return conditions.select_related("reviewed_by__clinician_profile")
+def _with_reviewer(items):
+    return items.select_related("reviewed_by__clinician_profile")
 
 
-PUBLISHED_CONDITION = PreparedObject(
-    lambda slug: _with_reviewer(Condition.objects.published()).filter(slug=slug)
-)
+def published_condition(slug):
+    """The published condition at `slug`, with its reviewer, or None.
+
+    One query, then kept until content changes, as the page's lists are.
+    """
+    return generation_cached(
+        f"condition-{slug}",
+        lambda: _with_reviewer(Condition.objects.published()).filter(slug=slug).first(),
+    )
 
 
-class ConditionDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
+class ConditionDetailView(StructuredDataMixin, PreviewMixin, BreadcrumbMixin, DetailView):
+    section = ("Conditions A–Z", "conditions:condition_list")
     context_object_name = "condition"
 
     def get_object(self, queryset=None):
         if self.can_preview(Condition):
             return super().get_object(queryset)
-        # Everyone else, on the busiest page: the published condition, from a prepared query.
-        condition = PUBLISHED_CONDITION(self.kwargs["slug"])
+        condition = published_condition(self.kwargs["slug"])
         if condition is None:
             raise Http404("No published condition here")
         return condition
 
-    def get_context_data(self, **kwargs):
-        condition = self.object
-        lists = CONDITION_LISTS(condition.pk)
-        context = super().get_context_data(
-            body_html=condition_body_html(condition), **lists, **kwargs
-        )
-        context["structured_data"] = structured_data.condition_page(
-            self.request,
-            condition,
-            context["breadcrumbs"],
-            symptoms=lists["symptoms"],
-            treatments=lists["treatments"],
-            knee_areas=lists["knee_areas"],
-        )
-        return context
-
     def get_queryset(self):
         return _with_reviewer(self.content(Condition))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            body_html=condition_body_html(self.object), **condition_lists(self.object.pk), **kwargs
+        )
+
+    def structured_data(self, context):
+        return structured_data.condition_page(
+            self.request,
+            self.object,
+            context["breadcrumbs"],
+            symptoms=context["symptoms"],
+            treatments=context["treatments"],
+            knee_areas=context["knee_areas"],
+        )
 
 
 class SymptomListView(KeptCountMixin, BreadcrumbMixin, ListView):
@@ -335,21 +282,29 @@ class SymptomListView(KeptCountMixin, BreadcrumbMixin, ListView):
         return Symptom.objects.published().only("name", "slug", "description")
 
 
-class SymptomDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
-    section = ("Symptoms", "conditions:symptom_list")
-    context_object_name = "symptom"
+class ItemConditionsView(PreviewMixin, BreadcrumbMixin, DetailView):
+    """A symptom's or a treatment's page: the item and the published conditions linked to it."""
+
+    # The Condition field that links conditions to the item.
+    condition_field = None
 
     def get_queryset(self):
-        return (
-            self.content(Symptom)
-            .prefetch_related("tags")
-            .select_related("reviewed_by__clinician_profile")
-        )
+        return _with_reviewer(self.content(self.model)).prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
-        conditions = published_conditions().filter(symptoms=self.object)
-        page = paginate(self.request, conditions, f"symptom-{self.object.pk}-conditions")
+        conditions = published_conditions().filter(**{self.condition_field: self.object})
+        key = f"{self.model._meta.model_name}-{self.object.pk}-conditions"
+        page = KeptCountPaginator(conditions, SUBLIST_PAGE_SIZE, key=key).get_page(
+            self.request.GET.get("page")
+        )
         return super().get_context_data(conditions=page, **kwargs)
+
+
+class SymptomDetailView(ItemConditionsView):
+    model = Symptom
+    section = ("Symptoms", "conditions:symptom_list")
+    context_object_name = "symptom"
+    condition_field = "symptoms"
 
 
 class TreatmentListView(KeptCountMixin, BreadcrumbMixin, ListView):
@@ -365,21 +320,11 @@ class TreatmentListView(KeptCountMixin, BreadcrumbMixin, ListView):
         )
 
 
-class TreatmentDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
+class TreatmentDetailView(ItemConditionsView):
+    model = Treatment
     section = ("Treatments", "conditions:treatment_list")
     context_object_name = "treatment"
-
-    def get_queryset(self):
-        return (
-            self.content(Treatment)
-            .prefetch_related("tags")
-            .select_related("reviewed_by__clinician_profile")
-        )
-
-    def get_context_data(self, **kwargs):
-        conditions = published_conditions().filter(treatments=self.object)
-        page = paginate(self.request, conditions, f"treatment-{self.object.pk}-conditions")
-        return super().get_context_data(conditions=page, **kwargs)
+    condition_field = "treatments"
 
 
 class TagListView(BreadcrumbMixin, ListView):
@@ -401,29 +346,20 @@ class TagListView(BreadcrumbMixin, ListView):
         return context
 
 
-# What a topic page lists: prepared queries (kneeinfo/prepared.py) by tag id, run as one.
-TAG_SECTIONS = PreparedLists(
-    {
-        "conditions": PreparedQuery(
-            Condition,
-            ["id", "name", "slug", "summary"],
-            lambda pk: published_conditions().filter(tags=pk),
-        ),
-        "symptoms": PreparedQuery(
-            Symptom,
-            ["id", "name", "slug"],
-            lambda pk: Symptom.objects.published().filter(tags=pk).order_by(Lower("name")),
-        ),
-        "treatments": PreparedQuery(
-            Treatment,
-            ["id", "name", "slug"],
-            lambda pk: Treatment.objects.published().filter(tags=pk).order_by(Lower("name")),
-        ),
-        "faqs": PreparedQuery(
-            FAQ, ["id", "question", "slug"], lambda pk: FAQ.objects.published().filter(tags=pk)
-        ),
+def tag_sections(tag_id):
+    """What a topic page lists, by name: the published items with the tag, each kind in order."""
+    return {
+        "conditions": published_conditions().filter(tags=tag_id),
+        "symptoms": Symptom.objects.published()
+        .filter(tags=tag_id)
+        .only("name", "slug")
+        .order_by(Lower("name")),
+        "treatments": Treatment.objects.published()
+        .filter(tags=tag_id)
+        .only("name", "slug")
+        .order_by(Lower("name")),
+        "faqs": FAQ.objects.published().filter(tags=tag_id).only("question", "slug"),
     }
-)
 
 
 class TagDetailView(BreadcrumbMixin, DetailView):
@@ -445,14 +381,27 @@ class TagDetailView(BreadcrumbMixin, DetailView):
             return redirect(moved.tag, permanent=True)
 
     def get_context_data(self, **kwargs):
-        """Every published item with the tag, each kind a page at a time (one page number)."""
-        counts = TAG_SECTIONS.counts(self.object.pk)
+        """Every published item with the tag, each kind a page at a time (one page number).
+
+        Counts and pages are kept until content changes: a query a kind for each.
+        """
+        pk = self.object.pk
+        counts = generation_cached(
+            f"tag-{pk}-counts",
+            lambda: {name: items.count() for name, items in tag_sections(pk).items()},
+        )
         # The longest list sets how many pages there are; shorter ones run out sooner.
         page_obj = Paginator(range(max(counts.values())), SUBLIST_PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
         stop = page_obj.number * SUBLIST_PAGE_SIZE
-        pages = TAG_SECTIONS(self.object.pk, start=stop - SUBLIST_PAGE_SIZE, stop=stop)
+        pages = generation_cached(
+            f"tag-{pk}-page-{page_obj.number}",
+            lambda: {
+                name: list(items[stop - SUBLIST_PAGE_SIZE : stop])
+                for name, items in tag_sections(pk).items()
+            },
+        )
         return super().get_context_data(**pages, page_obj=page_obj, **kwargs)
 
 

@@ -5,57 +5,49 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from conditions import structured_data
-from conditions.views import (
-    BreadcrumbMixin,
-    KeptCountMixin,
-    PreviewMixin,
-    published_conditions,
-)
+from conditions.mixins import BreadcrumbMixin, KeptCountMixin, PreviewMixin, StructuredDataMixin
+from conditions.views import published_conditions
 from faq.models import FAQ
 
 # Each question comes with its whole answer, its conditions and its review line: twenty make a
 # long enough page on a phone, and one as quick at 10,000 conditions as the other lists.
 FAQ_PAGE_SIZE = 20
+SECTION = ("Frequently asked questions", "faq:list")
 
 
-class FAQListView(KeptCountMixin, BreadcrumbMixin, ListView):
-    section = ("Frequently asked questions", "faq:list")
+def linked_conditions():
+    """Prefetch an FAQ's published conditions, enough of each for a link."""
+    return Prefetch("conditions", published_conditions().only("name", "slug"))
+
+
+class FAQListView(StructuredDataMixin, KeptCountMixin, BreadcrumbMixin, ListView):
+    section = SECTION
     context_object_name = "faqs"
     paginate_by = FAQ_PAGE_SIZE
 
     def get_queryset(self):
         return (
             FAQ.objects.published()
-            .prefetch_related(Prefetch("conditions", published_conditions().only("name", "slug")))
+            .prefetch_related(linked_conditions())
             .select_related("reviewed_by__clinician_profile")
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.faq_page(
-            self.request, context["faqs"], context["breadcrumbs"]
-        )
-        return context
+    def structured_data(self, context):
+        return structured_data.faq_page(self.request, context["faqs"], context["breadcrumbs"])
 
 
-class FAQDetailView(PreviewMixin, BreadcrumbMixin, DetailView):
+class FAQDetailView(StructuredDataMixin, PreviewMixin, BreadcrumbMixin, DetailView):
     """`/faq/<slug>/`: one question and its answer, a page to share, bookmark and find."""
 
-    section = ("Frequently asked questions", "faq:list")
+    section = SECTION
     context_object_name = "faq"
 
     def get_queryset(self):
         return (
             self.content(FAQ)
-            .prefetch_related(
-                Prefetch("conditions", published_conditions().only("name", "slug")), "tags"
-            )
+            .prefetch_related(linked_conditions(), "tags")
             .select_related("reviewed_by__clinician_profile")
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.faq_page(
-            self.request, [self.object], context["breadcrumbs"]
-        )
-        return context
+    def structured_data(self, context):
+        return structured_data.faq_page(self.request, [self.object], context["breadcrumbs"])

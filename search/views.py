@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from conditions.views import BreadcrumbMixin
+from conditions.mixins import BreadcrumbMixin
 from search.backends import RESULTS_PER_PAGE, content_search
 from search.query import MAX_QUERY_LENGTH, Query
 

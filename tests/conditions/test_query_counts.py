@@ -82,17 +82,18 @@ def test_condition_page_query_count(client, django_assert_num_queries, n):
     )
     faqs = FAQFactory.create_batch(n, conditions=[condition])
 
-    # 1. the condition
-    # 2. its lists, in one statement (conditions.views.CONDITION_LISTS): its published symptoms,
-    #    treatments, related conditions, published conditions sharing its tags ("more on similar
-    #    topics"), published FAQs, knee areas and visible tags
-    # 3. the content generation, which keys what the local-memory cache keeps (kneeinfo/cache.py)
-    # 4. every published condition's names, for linking mentions in the body (then cached
-    #    until content changes; the test's saves have just changed it)
-    # + the clinic's profile and its locations, for the header and footer (then
-    #   cached until content changes)
-    with django_assert_num_queries(6):
+    # 1. the content generation, which keys what the local-memory cache keeps (kneeinfo/cache.py)
+    # 2. the published condition, with its reviewer
+    # 3-9. its published symptoms, treatments, related conditions, published conditions sharing
+    #    its tags ("more on similar topics"), published FAQs, knee areas and visible tags
+    # 10. every published condition's names, for linking mentions in the body
+    # 11-12. the clinic's profile and its locations, for the header and footer
+    # All of them are kept until content changes (the test's saves have just changed it), so
+    # every later request makes only the first.
+    with django_assert_num_queries(12):
         html = get_html(client, "/conditions/busy/")
+    with django_assert_num_queries(1):
+        assert get_html(client, "/conditions/busy/") == html
 
     assert condition.symptoms.last().name in html
     assert condition.treatments.last().name in html
@@ -212,12 +213,16 @@ def test_tag_page_query_count(client, django_assert_num_queries, n):
     faqs = FAQFactory.create_batch(n, tags=[tag])
 
     # 1. the tag
-    # 2. how many published conditions, symptoms, treatments and FAQs have it, in one statement
-    # 3. this page of each, in one statement (conditions.views.TAG_SECTIONS)
-    # + the content generation, the clinic's profile and its locations, for the header and
-    #   footer (then cached until content changes)
-    with django_assert_num_queries(6):
+    # 2. the content generation, which keys what the local-memory cache keeps
+    # 3-6. how many published conditions, symptoms, treatments and FAQs have it
+    # 7-10. this page of each
+    # 11-12. the clinic's profile and its locations, for the header and footer
+    # All but the tag are kept until content changes (the test's saves have just changed it),
+    # so every later request makes only the first two.
+    with django_assert_num_queries(12):
         html = get_html(client, "/tags/swelling/")
+    with django_assert_num_queries(2):
+        assert get_html(client, "/tags/swelling/") == html
 
     for items in [conditions, symptoms, treatments]:
         assert items[-1].name in html

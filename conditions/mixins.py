@@ -1,0 +1,84 @@
+"""What the public views of every app share: staff previews of drafts, breadcrumbs, lists paged
+with a kept count of their items, and schema.org data."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from conditions.models import page_url
+from kneeinfo.cache import generation_cached
+
+
+class KeptCountPaginator(Paginator):
+    """A Paginator whose number of items is kept until content changes.
+
+    Counting every published item is the part of a list page whose cost grows with the
+    catalogue, and the count changes only with content. `key` names the list and whatever
+    filters it.
+    """
+
+    def __init__(self, object_list, per_page, *, key, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.key = key
+
+    @cached_property
+    def count(self):
+        return generation_cached(f"count-{self.key}", self.object_list.count)
+
+
+class KeptCountMixin:
+    """A ListView paged by a KeptCountPaginator, its list named by count_key()."""
+
+    paginator_class = KeptCountPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, key=self.count_key(), **kwargs)
+
+    def count_key(self):
+        return type(self).__name__
+
+
+class PreviewMixin:
+    """Let staff with view permission open unpublished items; everyone else gets a 404."""
+
+    def can_preview(self, model):
+        user = self.request.user
+        opts = model._meta
+        return user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+    def content(self, model):
+        return model.objects.all() if self.can_preview(model) else model.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = not self.object.is_published
+        return context
+
+
+class BreadcrumbMixin:
+    """Give the page a breadcrumb trail: Home › its section › the item (if it is one).
+
+    `section` is the (label, URL name) of the section's page.
+    """
+
+    section = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        label, url_name = self.section
+        item = context.get("object")
+        context["breadcrumbs"] = (
+            [(label, page_url(url_name)), (str(item), None)] if item else [(label, None)]
+        )
+        return context
+
+
+class StructuredDataMixin:
+    """Give the page schema.org JSON-LD for search engines, from structured_data(context).
+
+    Listed before BreadcrumbMixin, so that the context has the breadcrumbs.
+    """
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = self.structured_data(context)
+        return context

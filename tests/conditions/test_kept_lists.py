@@ -1,0 +1,188 @@
+"""A condition page and a topic page keep what they list until content changes, never past it.
+
+The busiest pages read their condition, lists and counts once per content generation
+(kneeinfo/cache.py). These tests run without a page cache, as `make run` does by default, so every
+request renders the page and any stale list would show.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from conditions.models import Condition, Status, Tag
+from conditions.views import SIMILAR_COUNT, SUBLIST_PAGE_SIZE
+from tests.factories import (
+    ConditionFactory,
+    FAQFactory,
+    KneeAreaFactory,
+    SymptomFactory,
+    TagFactory,
+    TreatmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url="/conditions/bakers-cyst/"):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.text
+
+
+def section(html, heading_id):
+    return html.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def link_texts(html):
+    return re.findall(r'<a href="/[^"]*/">([^<]+)</a>', html)
+
+
+def test_each_list_on_a_condition_page_comes_in_its_own_order(client):
+    knee, back = TagFactory(name="knee"), TagFactory(name="back of knee")
+    related = [ConditionFactory(name=name) for name in ["cartilage wear", "Arthritis"]]
+    ConditionFactory(
+        name="Baker's cyst",
+        slug="bakers-cyst",
+        symptoms=[SymptomFactory(name=name) for name in ["Swelling", "Ache", "Stiffness"]],
+        treatments=[TreatmentFactory(name=name) for name in ["Rest", "Ice", "Brace"]],
+        related=related,
+        tags=[knee, back],
+    )
+    # Similar: most shared topics first, equal ones A–Z regardless of case; curated ones left out.
+    both = [ConditionFactory(name=name, tags=[knee, back]) for name in ["Tendonitis", "bursitis"]]
+    one = [ConditionFactory(name=f"Condition {n}", tags=[knee]) for n in range(SIMILAR_COUNT)]
+    related[0].tags.set([knee, back])
+
+    html = page(client)
+
+    assert link_texts(section(html, "symptoms-heading")) == ["Ache", "Stiffness", "Swelling"]
+    assert link_texts(section(html, "treatments-heading")) == ["Brace", "Ice", "Rest"]
+    related_and_similar = link_texts(section(html, "related-heading"))
+    assert related_and_similar == [
+        "Arthritis",
+        "cartilage wear",
+        both[1].name,
+        both[0].name,
+        *[condition.name for condition in one[: SIMILAR_COUNT - 2]],
+    ]
+    assert link_texts(section(html, "tags-heading")) == ["back of knee", "knee"]
+
+
+def link_a_symptom(condition):
+    condition.symptoms.add(SymptomFactory(name="Locking"))
+    return "Locking"
+
+
+def rename_a_related_condition(condition):
+    other = condition.related.get()
+    other.name = "Knee osteoarthritis"
+    other.save()
+    return "Knee osteoarthritis"
+
+
+def unpublish_a_question(condition):
+    faq = condition.faqs.get()
+    faq.status = Status.UNPUBLISHED
+    faq.save()
+    return "!Does it hurt to kneel?"
+
+
+def hide_a_topic(condition):
+    tag = Tag.objects.get(name="back of knee")
+    tag.is_hidden = True
+    tag.save()
+    return "!back of knee"
+
+
+def place_it_on_the_knee(condition):
+    condition.knee_areas.add(KneeAreaFactory(name="Inner side", slug="inner"))
+    return "inner side"
+
+
+def rename_the_reviewer(condition):
+    reviewer = condition.reviewed_by
+    reviewer.first_name = "Grace"
+    reviewer.save()
+    return '"name":"Grace Hopper"'
+
+
+def edit_the_summary(condition):
+    condition.summary = "A lump behind the knee, full of fluid."
+    condition.save()
+    return "A lump behind the knee, full of fluid."
+
+
+CHANGES = [
+    link_a_symptom,
+    rename_a_related_condition,
+    unpublish_a_question,
+    hide_a_topic,
+    place_it_on_the_knee,
+    rename_the_reviewer,
+    edit_the_summary,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+def test_a_condition_page_shows_each_change_on_the_next_request(client, change):
+    reviewer = get_user_model().objects.create_user("ada", first_name="Ada", last_name="Hopper")
+    condition = ConditionFactory(
+        slug="bakers-cyst",
+        related=[ConditionFactory(name="Knee arthritis")],
+        tags=[TagFactory(name="back of knee")],
+        reviewed_by=reviewer,
+        last_reviewed_on="2026-01-02",
+    )
+    FAQFactory(question="Does it hurt to kneel?", conditions=[condition])
+    assert page(client) == page(client)
+
+    expected = change(Condition.objects.get(pk=condition.pk))
+    html = page(client)
+
+    if expected.startswith("!"):
+        assert expected[1:] not in html
+    else:
+        assert expected in html
+
+
+def test_an_unpublished_condition_is_gone_on_the_next_request_and_back_once_published(client):
+    condition = ConditionFactory(name="Baker's cyst", slug="bakers-cyst")
+    page(client)
+
+    condition.status = Status.UNPUBLISHED
+    condition.save()
+    assert client.get("/conditions/bakers-cyst/").status_code == 404
+    assert client.get("/conditions/bakers-cyst/").status_code == 404
+
+    condition.status = Status.PUBLISHED
+    condition.save()
+    assert "<h1>Baker&#x27;s cyst</h1>" in page(client)
+
+
+def test_a_new_condition_is_found_at_an_address_that_was_not_found(client):
+    assert client.get("/conditions/bakers-cyst/").status_code == 404
+
+    ConditionFactory(name="Baker's cyst", slug="bakers-cyst")
+
+    assert "<h1>Baker&#x27;s cyst</h1>" in page(client)
+
+
+def test_a_topic_pages_counts_and_pages_follow_the_next_change(client):
+    tag = TagFactory(name="knee")
+    conditions = [
+        ConditionFactory(name=f"Condition {n:03d}", tags=[tag]) for n in range(SUBLIST_PAGE_SIZE)
+    ]
+    first = page(client, "/tags/knee/")
+    assert "Page 1 of" not in first and "Only symptom" not in first
+
+    ConditionFactory(name=f"Condition {SUBLIST_PAGE_SIZE:03d}", tags=[tag])
+    SymptomFactory(name="Only symptom", tags=[tag])
+
+    first = page(client, "/tags/knee/")
+    assert "Page 1 of 2" in first and "Only symptom" in first
+    assert f"Condition {SUBLIST_PAGE_SIZE:03d}" in page(client, "/tags/knee/?page=2")
+
+    conditions[0].tags.remove(tag)
+    first = page(client, "/tags/knee/")
+    assert "Page 1 of" not in first and "Condition 000" not in first
