@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "faq",
     "search",
     "clinic",
+    "appointments",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,24 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # How long a clinical sign-off stays current (3 years, as health-information standards ask).
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 3 * 365)
+
+# Appointment requests: days a request is kept after it arrives (manage.py
+# purge_appointment_requests deletes older ones), and how many one address may send an hour.
+APPOINTMENT_RETENTION_DAYS = env_int("APPOINTMENT_RETENTION_DAYS", 90)
+APPOINTMENT_REQUESTS_PER_HOUR = env_int("APPOINTMENT_REQUESTS_PER_HOUR", 5)
+
+# Email (the notice that an appointment request arrived): printed to the console unless an SMTP
+# server is configured.
+# An empty variable (as in .env.example) means the default.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# A mail server that does not answer must cost a patient's request seconds, not a worker timeout.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 
 # Route the bare reference view the benchmark (bench/) compares pages against.
 BENCHMARK = env_bool("BENCHMARK")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("conditions.urls")),
     path("", include("faq.urls")),
     path("", include("search.urls")),
+    path("", include("appointments.urls")),
     path(
         "sitemap.xml",
         index,

@@ -25,6 +25,15 @@ ENV_NAMES = [
     "BENCHMARK",
     "PG_OPTIONS",
     "DB_PREPARED_STATEMENTS",
+    "APPOINTMENT_RETENTION_DAYS",
+    "APPOINTMENT_REQUESTS_PER_HOUR",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "DEFAULT_FROM_EMAIL",
 ]
 
 
@@ -90,6 +99,16 @@ def clinician(db, django_user_model):
 @pytest.fixture
 def content_staff(db, django_user_model):
     return _staff_user(django_user_model, "staff", "Content staff")
+
+
+@pytest.fixture
+def front_desk(db, django_user_model):
+    return _staff_user(django_user_model, "frontdesk", "Front desk")
+
+
+@pytest.fixture
+def clinic_manager(db, django_user_model):
+    return _staff_user(django_user_model, "manager", "Clinic manager")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The permission matrix: Clinician, Content staff and anonymous visitors against every action.
+"""The permission matrix: Clinician, Content staff, Clinic manager, Front desk and anonymous
+visitors against every action. (Appointment requests: tests/appointments/test_admin.py.)
 
 Each test drives the admin or the public site the way that user would, and checks the outcome in
 the database, so a control that is only hidden in the form would fail here.
@@ -13,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clinic.models import ClinicProfile, Location
 from conditions.admin import ContentAdmin
 from conditions.models import ClinicianProfile, Condition, Status, Symptom, Tag, TagRedirect
 from conditions.services.workflow import content_sign_off
@@ -423,6 +425,67 @@ def test_both_roles_hide_a_tag_without_untagging(as_role, role):
     assert "hidden topic" not in client.get("/tags/").text
     assert "hidden topic" not in client.get(condition.get_absolute_url()).text
     assert client.get(tag.get_absolute_url()).status_code == 404
+
+
+# The clinic profile and the roles outside content ---------------------------------------------
+
+PROFILE_EDITORS = [
+    ("clinic_manager", True),
+    ("clinician", False),
+    ("content_staff", False),
+    ("front_desk", False),
+]
+
+
+def clinic_profile_data(**overrides):
+    """The clinic profile's change form, with one new location, as a browser would post it."""
+    data = {
+        "name": "Spine Institute NY",
+        "description": "",
+        "phone": "(212) 555-0100",
+        "appointment_email": "appointments@clinic.example",
+        "booking_url": "",
+        "emergency_number": "911",
+        "country": "US",
+        "language": "en-US",
+        "time_zone": "America/New_York",
+        "locations-TOTAL_FORMS": "1",
+        "locations-INITIAL_FORMS": "0",
+        "locations-MIN_NUM_FORMS": "0",
+        "locations-MAX_NUM_FORMS": "1000",
+        "locations-0-name": "Midtown",
+        "locations-0-order": "0",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(("role", "allowed"), PROFILE_EDITORS)
+def test_only_clinic_managers_change_the_clinic_profile_and_its_locations(as_role, role, allowed):
+    profile = ClinicProfile.objects.create()
+    response = as_role(role).post(change_url(profile), clinic_profile_data())
+
+    assert response.status_code == (302 if allowed else 403)
+    profile.refresh_from_db()
+    assert (profile.phone == "(212) 555-0100") is allowed
+    assert (profile.appointment_email == "appointments@clinic.example") is allowed
+    assert Location.objects.filter(name="Midtown").exists() is allowed
+
+
+@pytest.mark.parametrize("role", ["front_desk", "clinic_manager"])
+def test_front_desk_and_clinic_managers_cannot_open_or_change_content(as_role, role):
+    condition = ConditionFactory(summary="Original summary")
+    client = as_role(role)
+
+    for model in ("condition", "symptom", "treatment", "tag", "redflagrule"):
+        assert client.get(reverse(f"admin:conditions_{model}_changelist")).status_code == 403
+    assert client.get(reverse("admin:faq_faq_changelist")).status_code == 403
+    response = client.post(change_url(condition), change_data(condition, summary="Crafted"))
+    assert response.status_code == 403
+    run_action(client, "condition", "unpublish", [condition])
+    condition.refresh_from_db()
+    assert (condition.summary, condition.status) == ("Original summary", Status.PUBLISHED)
 
 
 # Public site -----------------------------------------------------------------------------------

@@ -95,6 +95,35 @@ def test_lists_and_admin_path_are_read_from_the_environment(load_settings):
     assert settings["ADMIN_PATH"] == "clinic-editor/"
 
 
+def test_email_prints_to_the_console_until_an_smtp_server_is_configured(load_settings):
+    laptop = load_settings(SECRET_KEY="x")
+    assert laptop["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert (laptop["APPOINTMENT_RETENTION_DAYS"], laptop["APPOINTMENT_REQUESTS_PER_HOUR"]) == (
+        90,
+        5,
+    )
+
+    production = load_settings(
+        SECRET_KEY="x",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="smtp.clinic.example",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="site",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="1",
+        DEFAULT_FROM_EMAIL="Spine Institute NY <no-reply@clinic.example>",
+        APPOINTMENT_RETENTION_DAYS="30",
+        APPOINTMENT_REQUESTS_PER_HOUR="10",
+    )
+    assert production["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (production["EMAIL_HOST"], production["EMAIL_PORT"]) == ("smtp.clinic.example", 587)
+    assert (production["EMAIL_HOST_USER"], production["EMAIL_HOST_PASSWORD"]) == ("site", "secret")
+    assert production["EMAIL_USE_TLS"] is True
+    assert production["DEFAULT_FROM_EMAIL"] == "Spine Institute NY <no-reply@clinic.example>"
+    assert production["APPOINTMENT_RETENTION_DAYS"] == 30
+    assert production["APPOINTMENT_REQUESTS_PER_HOUR"] == 10
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
@@ -102,6 +131,9 @@ def test_lists_and_admin_path_are_read_from_the_environment(load_settings):
         ("PAGE_CACHE", "2", "PAGE_CACHE must be 1/0"),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS must be a whole number"),
         ("LOGIN_FAILURE_LIMIT", "5.5", "LOGIN_FAILURE_LIMIT must be a whole number"),
+        ("EMAIL_PORT", "smtp", "EMAIL_PORT must be a whole number"),
+        ("EMAIL_USE_TLS", "sometimes", "EMAIL_USE_TLS must be 1/0"),
+        ("APPOINTMENT_RETENTION_DAYS", "3 months", "APPOINTMENT_RETENTION_DAYS must be a whole"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(load_settings, name, value, message):
