@@ -38,6 +38,8 @@ PAGES = [
     "/search/?q=",
     "/symptom-checker/",
     "/symptom-checker/?symptom=swollen-warm-or-red-calf&symptom=swelling&onset=gradual&area=back",
+    "/appointments/?condition=bakers-cyst",
+    "/appointments/thanks/",
     "/no-such-page/",
 ]
 
@@ -71,6 +73,20 @@ def test_axe_finds_no_violations_on_any_page_type(seeded_site, open_chromium, wi
             assert page.locator("h1").count() == 1, path
             assert page.locator("main#main").count() == 1, path
     assert found == {}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_axe_finds_no_violations_on_the_appointment_form_with_errors(
+    seeded_site, open_chromium, width
+):
+    with open_chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(seeded_site + "/appointments/")
+        page.get_by_label("Email address").fill("not an address")
+        page.get_by_role("button", name="Send request").click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary li").count() == 3
+        assert axe_violations(page) == []
 
 
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(seeded_site, open_chromium):
