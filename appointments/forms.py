@@ -50,8 +50,7 @@ class AppointmentRequestForm(forms.ModelForm):
         }
         help_texts = {
             "phone": "A US number with its area code, for example (212) 555-0100.",
-            "preferred_times": "Days and times we could see you, for example "
-            "“weekday mornings” or “Tuesday after 3 p.m.”.",
+            "preferred_times": "For example: weekday mornings, or Tuesday after 3 p.m.",
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),

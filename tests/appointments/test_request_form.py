@@ -6,12 +6,14 @@ from collections import Counter
 
 import pytest
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils.html import escape
 from django.views.debug import ExceptionReporter
 
 from appointments.forms import AppointmentRequestForm
 from appointments.models import AppointmentRequest, Status
+from clinic.models import clinic_facts
 from conditions.models import Status as ContentStatus
 from tests.appointments.conftest import PATIENT
 from tests.factories import ConditionFactory
@@ -460,3 +462,25 @@ def test_an_error_report_shows_none_of_the_request(client, clinic, caplog, monke
     # The failing frame's `name`, and the POST's name, phone, email and message.
     assert hidden.count("name") == 2
     assert {"phone", "email", "message"} <= set(hidden)
+
+
+# The line for the non-urgent advice -------------------------------------------------------------
+
+
+def test_the_appointment_line_gives_the_clinics_phone_and_the_form(clinic, bakers_cyst):
+    line = render_to_string(
+        "includes/clinic_appointment_line.html",
+        {"clinic": clinic_facts(), "condition": bakers_cyst},
+    )
+    assert (
+        'Call Spine Institute NY at <a href="tel:+12125550100">(212) 555-0100</a>, or '
+        f'<a href="{FORM}?condition=bakers-cyst">request an appointment online</a>.'
+    ) in line
+
+
+def test_without_a_phone_the_appointment_line_offers_the_form_alone(clinic):
+    clinic.phone = ""
+    clinic.save()
+    line = render_to_string("includes/clinic_appointment_line.html", {"clinic": clinic_facts()})
+    assert f'<a href="{FORM}">Request an appointment with Spine Institute NY</a>.' in line
+    assert "tel:" not in line
