@@ -1,6 +1,7 @@
 """The clinic profile's one editing screen; only superusers and Clinic managers change it."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -43,6 +44,8 @@ class ClinicProfileAdmin(SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """There is one profile: the list goes straight to it (or to adding it)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         profile = ClinicProfile.objects.filter(pk=ClinicProfile.SINGLETON_ID).first()
         if profile is None:
             return redirect("admin:clinic_clinicprofile_add")

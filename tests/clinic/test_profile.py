@@ -237,3 +237,33 @@ def test_there_is_one_profile_and_it_cannot_be_deleted(admin_client, profile):
 
     ClinicProfile(name="Another clinic").save()
     assert ClinicProfile.objects.get().name == "Another clinic"
+
+
+def test_a_non_urgent_callout_offers_the_clinics_phone_and_the_request_form(client, full_profile):
+    condition = ConditionFactory(
+        slug="jumpers-knee", urgency="non_urgent", urgent_help="See someone if it lasts."
+    )
+
+    html = client.get(condition.get_absolute_url()).content.decode()
+
+    callout = html.split('<aside class="urgent urgent-non_urgent"')[1].split("</aside>")[0]
+    assert "Make an appointment with your doctor, or with us" in callout
+    assert 'href="tel:+12125550100">(212) 555-0100</a>' in callout
+    assert 'href="/appointments/?condition=jumpers-knee"' in callout
+    assert "call 911" not in callout
+
+
+def test_front_desk_cannot_open_the_clinic_profile(client, front_desk, profile):
+    client.force_login(front_desk)
+
+    assert client.get(reverse("admin:clinic_clinicprofile_changelist")).status_code == 403
+
+
+def test_front_desk_sees_no_content_to_do_lists_on_the_admin_index(client, front_desk):
+    ConditionFactory(name="Overdue knee", next_review_due="2020-01-01")
+    client.force_login(front_desk)
+
+    html = client.get("/admin/").content.decode()
+
+    assert 'id="review-due"' not in html
+    assert "Overdue knee" not in html
