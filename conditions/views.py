@@ -383,13 +383,16 @@ class TagDetailView(BreadcrumbMixin, DetailView):
     def get_context_data(self, **kwargs):
         """Every published item with the tag, each kind a page at a time (one page number).
 
-        Counts and pages are kept until content changes: a query a kind for each.
+        Counts and pages are kept until content changes: a query a kind for each. A topic no
+        published item carries is not public: its page is a 404.
         """
         pk = self.object.pk
         counts = generation_cached(
             f"tag-{pk}-counts",
             lambda: {name: items.count() for name, items in tag_sections(pk).items()},
         )
+        if not any(counts.values()):
+            raise Http404("Nothing published carries this topic")
         # The longest list sets how many pages there are; shorter ones run out sooner.
         page_obj = Paginator(range(max(counts.values())), SUBLIST_PAGE_SIZE).get_page(
             self.request.GET.get("page")

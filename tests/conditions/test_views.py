@@ -846,15 +846,16 @@ def test_unpublished_content_is_not_on_the_tag_page(client, status):
         assert hidden not in html
 
 
-def test_tag_page_with_nothing_published_says_so(client):
-    ConditionFactory(
-        name="Draft condition", tags=[TagFactory(name="swelling")], status=Status.DRAFT
-    )
+def test_a_topic_only_unpublished_items_carry_is_not_public(client):
+    swelling = TagFactory(name="swelling")
+    ConditionFactory(name="Draft condition", tags=[swelling], status=Status.DRAFT)
+    FAQFactory(question="Unpublished question?", tags=[swelling], status=Status.UNPUBLISHED)
 
-    html = get_page(client, "/tags/swelling/")
+    response = client.get("/tags/swelling/")
 
-    assert "Nothing is published under this topic yet." in html
-    assert "Draft condition" not in html
+    assert response.status_code == 404
+    assert "swelling" not in response.content.decode()
+    assert "Draft condition" not in response.content.decode()
 
 
 # Unpublished content, everywhere ---------------------------------------------------------------
@@ -892,13 +893,13 @@ def test_unpublished_content_appears_on_no_public_page(client, knee_site, status
     knee_site["condition"].treatments.add(hidden["treatment"])
     hidden["condition"].faqs.add(knee_site["faq"])
 
-    for url in [*HTML_PAGES, "/tags/secret-topic/", *sitemap_pages(client)]:
+    assert client.get("/tags/secret-topic/").status_code == 404
+    for url in [*HTML_PAGES, *sitemap_pages(client)]:
         html = get_page(client, url)
         for item in hidden.values():
             assert str(item) not in html, f"{item} is on {url}"
             assert "/hidden-" not in html and "#hidden-" not in html, f"a link to {item} on {url}"
-        if url != "/tags/secret-topic/":
-            assert "secret topic" not in html, f"a tag only unpublished content uses is on {url}"
+        assert "secret topic" not in html, f"a tag only unpublished content uses is on {url}"
 
 
 # Machine-readable ------------------------------------------------------------------------------
