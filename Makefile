@@ -72,4 +72,4 @@ test: lint
 	fi
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles var

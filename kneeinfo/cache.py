@@ -3,12 +3,14 @@
 Every stored page carries the content *generation* it was rendered at. The generation is one
 counter, bumped whenever any content changes: a save, delete, publish, tag or relation change,
 anywhere, on any app server. A stored page is served only while its generation is current, so
-the request after a change is rendered afresh. The counter lives in the shared cache (Redis in
-production); with a cache private to each process (local memory) it lives in the database
-(`ContentGeneration`), read at most once per request.
+the request after a change is rendered afresh.
 
-A hit costs one cache round trip (the counter and the page are fetched together) and no
-database query: the middleware answers before sessions, authentication or views run.
+With Redis the counter lives in Redis, whose INCR every app server shares: a hit costs one round
+trip (the counter and the page are fetched together) and no database query. With any other
+cache (files that the workers of one machine share, the default; local memory, private to one
+process) it lives in the database (`ContentGeneration`), bumped in the edit's own transaction and
+read once per request: a hit costs that one small query and one file read. The middleware
+answers before sessions, authentication or views run.
 """
 
 import hashlib
@@ -16,10 +18,12 @@ import logging
 import time
 from contextvars import ContextVar
 
+import redis
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import DisallowedHost
 from django.db import connection, transaction
 from django.db.models import F, Value
@@ -44,19 +48,19 @@ PAGE_KEY_PREFIX = "kneeinfo:page:"
 CONTENT_APPS = ("conditions", "faq", "taggit", "clinic")
 # Cookies that mean the visitor may see something personal: they always get a fresh page.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
-# Cache backends whose entries only the process that stored them can see.
-PRIVATE_CACHE_BACKENDS = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
 # The database generation read during the current request ({} until read; None outside one).
 _request_generation = ContextVar("request_generation", default=None)
 # Inside changes_batched(): {} until content changes, then {"changed": True}; None outside.
 _batch = ContextVar("content_changes_batch", default=None)
 
 
-def cache_is_shared():
-    return settings.CACHES["default"]["BACKEND"] not in PRIVATE_CACHE_BACKENDS
+def generation_in_cache():
+    """Whether the content generation lives in the cache (Redis) rather than the database.
+
+    Only Redis increments a counter atomically for every process and server; Django's other
+    backends increment by a read and a write, which two editors' saves can interleave.
+    """
+    return isinstance(caches["default"], RedisCache)
 
 
 def _new_generation():
@@ -66,7 +70,7 @@ def _new_generation():
 
 def current_generation():
     """Return the content generation: one cache call, or one small query per request."""
-    if not cache_is_shared():
+    if not generation_in_cache():
         return _database_generation()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
@@ -94,7 +98,7 @@ def _database_generation():
         return memo["value"]
     table = connection.ops.quote_name(ContentGeneration._meta.db_table)
     with connection.cursor() as cursor:
-        # Raw SQL: this runs on nearly every request, and building it with the ORM costs ten times
+        # Raw SQL: this runs on nearly every request, and building it with the ORM costs more than
         # the query itself.
         cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
         row = cursor.fetchone()
@@ -139,7 +143,7 @@ def content_changed(**kwargs):
         batch["changed"] = True
         return
     try:
-        if not cache_is_shared():
+        if not generation_in_cache():
             _bump_database_generation()  # committed, or rolled back, with the change itself
             return
         # Now, so the rest of this transaction's requests (and tests) see the change; and again
@@ -214,9 +218,13 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE and self.has_allowed_host(request):
             try:
                 key = page_key(request)
-                found = cache.get_many([GENERATION_KEY, key])
-                generation = found.get(GENERATION_KEY) or current_generation()
-                entry = found.get(key)
+                if generation_in_cache():
+                    found = cache.get_many([GENERATION_KEY, key])
+                    generation = found.get(GENERATION_KEY) or current_generation()
+                    entry = found.get(key)
+                else:
+                    generation = current_generation()
+                    entry = cache.get(key)
             except Exception:
                 logger.exception("Page cache unavailable: serving uncached")
                 key = entry = None
@@ -290,3 +298,32 @@ class PageCacheMiddleware:
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
+
+
+class OneClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, with one `redis.Redis` per connection pool.
+
+    Django's `get_client()` builds a `redis.Redis` for every cache call, and redis-py fills a
+    table of response callbacks in each constructor (redis-py issue 3624): a large share of what
+    a page-cache hit costs in Python. A client holds no connection of its own (the pool does, and
+    redis-py makes the pool start afresh in a forked worker), so one per pool serves every call.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = redis.Redis(connection_pool=pool)
+        return client
+
+
+class OneClientRedisCache(RedisCache):
+    """Django's Redis cache backend (`RedisCache`), reusing one client per connection pool."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientRedisCacheClient

@@ -141,18 +141,29 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, keeping one client per process (kneeinfo/cache.py).
+            "BACKEND": "kneeinfo.cache.OneClientRedisCache",
             "LOCATION": REDIS_URL,
             # A dead Redis must cost a request milliseconds, not a worker timeout.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files every gunicorn worker on this machine reads and writes; the content generation that
+    # keeps them from going stale is in the database (kneeinfo/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", "") or str(BASE_DIR / "var" / "cache"),
+            # Each write lists the directory to keep it under this many files (Django's default,
+            # 300, is fewer than the site's pages).
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
-# Whole-page cache for anonymous visitors (kneeinfo/cache.py). On by default only with Redis:
-# a local-memory cache is private to one worker, so another worker's edit could not clear it.
-PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
+# Whole-page cache for anonymous visitors (kneeinfo/cache.py), on with either cache: both are
+# shared by every worker, and neither serves a page older than the last content change.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # How long a stored page may live at most; every content change makes stored pages unused at once.
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)
 # How long browsers and a CDN may keep an anonymous page without asking again.

@@ -5,15 +5,18 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from conditions.services.importing import SEED_ARTICLE
 
+FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "kneeinfo" / "settings.py"
 ENV_NAMES = [
     "DEBUG",
     "SECRET_KEY",
     "DATABASE_URL",
     "REDIS_URL",
+    "CACHE_DIR",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "ADMIN_PATH",
@@ -68,6 +71,19 @@ def _staff_user(django_user_model, username, group_name):
     )
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_this_run(tmp_path_factory):
+    """The default file cache, in a directory of this test run's own, and no page cache.
+
+    Two runs at once (SQLite's and PostgreSQL's) must not clear or read each other's entries.
+    Every request renders its page, as the query-count tests expect; tests/test_cache.py turns
+    the page cache on for its tests.
+    """
+    default = {"BACKEND": FILE_CACHE, "LOCATION": str(tmp_path_factory.mktemp("cache"))}
+    with override_settings(CACHES={"default": default}, PAGE_CACHE=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

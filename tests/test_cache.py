@@ -1,7 +1,9 @@
 """Anonymous pages come from the shared cache, and any content change shows on the next request.
 
-Each test runs on a local-memory cache and, when it answers, on Redis (REDIS_TEST_URL, default
-database 15 of the local server). REQUIRE_REDIS=1 turns a missing Redis into a failure.
+Each test runs on the file cache `make run` uses, on a local-memory cache and, when it answers,
+on Redis (REDIS_TEST_URL, default database 15 of the local server). REQUIRE_REDIS=1 turns a
+missing Redis into a failure. With files or local memory the content generation is in the
+database; with Redis, in Redis.
 """
 
 import contextlib
@@ -9,10 +11,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -38,17 +41,21 @@ def redis_answers():
     return True
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def page_cache(request, settings):
+@pytest.fixture(params=["file", "locmem", "redis"])
+def page_cache(request, settings, tmp_path):
     if request.param == "redis":
         if not redis_answers():
             if os.environ.get("REQUIRE_REDIS") == "1":
                 pytest.fail(f"Redis at {REDIS_TEST_URL} does not answer, and REQUIRE_REDIS=1")
             pytest.skip(f"Redis at {REDIS_TEST_URL} does not answer")
         settings.CACHES = {
+            "default": {"BACKEND": "kneeinfo.cache.OneClientRedisCache", "LOCATION": REDIS_TEST_URL}
+        }
+    elif request.param == "file":
+        settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS_TEST_URL,
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
             }
         }
     else:
@@ -87,7 +94,7 @@ def test_second_anonymous_view_comes_from_the_cache_without_a_query(
 ):
     first, first_html = fetch(client)
 
-    # A private (local-memory) cache must read the shared content generation from the database.
+    # Without Redis the content generation is read from the database.
     with django_assert_num_queries(0 if page_cache == "redis" else 1):
         second, second_html = fetch(client)
 
@@ -238,7 +245,7 @@ def test_an_import_shows_on_the_next_request_and_moves_the_generation_once(
     with CaptureQueriesContext(connection) as queries:
         article_import(SEED_ARTICLE.read_bytes())
 
-    # Hundreds of rows, and their signals, but one bump (in the database, for a private cache).
+    # Hundreds of rows, and their signals, but one bump (in the database, without Redis).
     assert current_generation() > before
     assert len(generation_writes(queries)) == (0 if page_cache == "redis" else 1)
     response, html = fetch(client, "/conditions/")
@@ -290,7 +297,7 @@ def test_the_generation_moves_again_after_commit(
     page_cache, condition, django_capture_on_commit_callbacks
 ):
     if page_cache != "redis":
-        pytest.skip("a private cache's generation is in the database (the next test)")
+        pytest.skip("without Redis the generation is in the database (the next test)")
     before = cache.get(GENERATION_KEY)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -305,10 +312,9 @@ def test_the_generation_moves_again_after_commit(
     assert cache.get(GENERATION_KEY) > during
 
 
-def test_with_a_private_cache_the_generation_moves_in_the_edits_own_transaction(
-    settings, condition
-):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_without_redis_the_generation_moves_in_the_edits_own_transaction(page_cache, condition):
+    if page_cache == "redis":
+        pytest.skip("Redis keeps the generation itself (the test before)")
     before = current_generation()
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -405,6 +411,26 @@ def test_health_check_and_missing_pages_are_not_stored(page_cache, db, client):
     for url in ("/healthz", "/conditions/no-such-thing/"):
         fetch(client, url)
         assert "X-Page-Cache" not in fetch(client, url)[0]
+
+
+def test_another_workers_cache_serves_this_workers_pages_until_it_edits(
+    page_cache, condition, client
+):
+    """Two gunicorn workers: each has its own cache backend, on the same files or Redis."""
+    if page_cache == "locmem":
+        pytest.skip("local memory is private to the process that stored it")
+    assert fetch(client)[0]["X-Page-Cache"] == "miss"
+    other_worker = caches.create_connection("default")
+
+    with mock.patch("kneeinfo.cache.cache", other_worker):
+        served_by_the_other = fetch(client)[0]
+        condition.summary = "Edited by the other worker."
+        condition.save()
+
+    response, html = fetch(client)
+    assert served_by_the_other["X-Page-Cache"] == "hit"
+    assert response["X-Page-Cache"] == "miss"
+    assert "Edited by the other worker." in html
 
 
 def test_a_change_made_by_another_process_clears_this_servers_pages(page_cache, condition, client):

@@ -4,14 +4,22 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 
-def test_laptop_defaults_are_sqlite_and_a_local_memory_cache_without_page_caching(load_settings):
+def test_laptop_defaults_are_sqlite_and_a_file_cache_every_worker_shares(load_settings):
     settings = load_settings(SECRET_KEY="x")
 
     assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert settings["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
-    # One worker's local memory cannot be cleared by another worker's edit.
-    assert settings["PAGE_CACHE"] is False
+    cache = settings["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert cache["LOCATION"] == str(settings["BASE_DIR"] / "var" / "cache")
+    # Files every worker reads, kept fresh by the generation in the database: pages are cached.
+    assert settings["PAGE_CACHE"] is True
     assert settings["BENCHMARK"] is False
+
+
+def test_the_file_cache_goes_where_cache_dir_says(load_settings, tmp_path):
+    settings = load_settings(SECRET_KEY="x", CACHE_DIR=str(tmp_path))
+
+    assert settings["CACHES"]["default"]["LOCATION"] == str(tmp_path)
 
 
 def test_production_urls_select_postgresql_and_redis_with_page_caching(load_settings):
@@ -29,7 +37,7 @@ def test_production_urls_select_postgresql_and_redis_with_page_caching(load_sett
     assert database["OPTIONS"]["server_side_binding"] is True
     assert database["OPTIONS"]["prepare_threshold"] == 2
     assert settings["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "kneeinfo.cache.OneClientRedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
