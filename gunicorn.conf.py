@@ -10,8 +10,8 @@ worker_class = "sync"
 keepalive = 5
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Django is imported once, in the master, and each worker is a copy-on-write fork of it: a worker
-# that dies is replaced in milliseconds instead of stalling its share of requests for the ~0.5 s
-# an import takes. (So a code deploy needs a restart, not a HUP.)
+# that dies is replaced at once instead of stalling its share of requests while Django is
+# imported again. (So a code deploy needs a restart, not a HUP.)
 preload_app = True
 # Recycling workers after N requests guards against a slow leak but costs a cold worker each time;
 # none is known, so it is off unless GUNICORN_MAX_REQUESTS asks for it.
@@ -35,11 +35,11 @@ def when_ready(server):
     warm_memory_index()
     connections.close_all()
     caches.close_all()
-    # Everything loaded so far (Django, the URLconf, templates, the search index: 86,000 to
-    # 117,000 objects) lives as long as the process. Frozen, the cyclic garbage collector no
-    # longer walks it in each worker's full collections, which stalled a request every few
-    # hundred for 17 ms (PostgreSQL) to 32 ms (SQLite at 10,000 conditions), and the forked
-    # workers keep sharing its memory pages instead of copying them as the collector touches them.
+    # Everything loaded so far (Django, the URLconf, templates, the search index) lives as long
+    # as the process. Frozen, the cyclic garbage collector no longer walks it in each worker's
+    # full collections, which stalled a request every few hundred (figures in the README,
+    # "Configuration"), and the forked workers keep sharing its memory pages instead of copying
+    # them as the collector touches them.
     gc.collect()
     gc.freeze()
 

@@ -285,9 +285,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 
-# Route the bare reference view the benchmark (bench/) compares pages against.
-BENCHMARK = env_bool("BENCHMARK")
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -32,6 +32,3 @@ handler400 = "kneeinfo.views.bad_request"
 handler403 = "kneeinfo.views.permission_denied"
 handler404 = "kneeinfo.views.page_not_found"
 handler500 = "kneeinfo.views.server_error"
-
-if settings.BENCHMARK:
-    urlpatterns.append(path("bench/bare", views.bare, name="bench_bare"))

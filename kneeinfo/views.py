@@ -1,4 +1,4 @@
-"""Machine-facing URLs (health check, robots.txt), the error pages, the benchmark's bare view."""
+"""Machine-facing URLs (health check, robots.txt) and the error pages."""
 
 import logging
 import sys
@@ -100,9 +100,3 @@ def database_unavailable(request):
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response
-
-
-@never_cache
-def bare(request):
-    """A few bytes through the whole middleware stack: the benchmark's reference point."""
-    return HttpResponse(b"ok\n", content_type="text/plain")

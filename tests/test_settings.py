@@ -13,7 +13,6 @@ def test_laptop_defaults_are_sqlite_and_a_file_cache_every_worker_shares(load_se
     assert cache["LOCATION"] == str(settings["BASE_DIR"] / "var" / "cache")
     # Files every worker reads, kept fresh by the generation in the database: pages are cached.
     assert settings["PAGE_CACHE"] is True
-    assert settings["BENCHMARK"] is False
 
 
 def test_the_file_cache_goes_where_cache_dir_says(load_settings, tmp_path):

@@ -1,0 +1,23 @@
+"""The benchmark's reference: a minimal Django project answering b"ok\n" from one view.
+
+No database, no cache, no templates, no apps; the security and common middleware only, as any
+Django site has. bench/run.py serves it with the site's gunicorn settings in the same virtualenv
+and divides each page's throughput by its own.
+"""
+
+SECRET_KEY = "benchmark-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+INSTALLED_APPS = []
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+ROOT_URLCONF = "bench.bare.urls"
+WSGI_APPLICATION = "bench.bare.wsgi.application"
+DATABASES = {}
+
+# As the site: no translation machinery on every request.
+USE_I18N = False
+USE_TZ = True
