@@ -83,10 +83,15 @@ def generation_cached(name, build, timeout=3600):
     """`build()`, kept in the cache until any content changes; built afresh if the cache fails.
 
     For values derived from content (e.g. every condition's name for cross-links): the key
-    carries the content generation, so a change makes the next call build anew.
+    carries the content generation, so a change makes the next call build anew. None is not
+    kept: a look-up that found nothing (a mistyped address) leaves no entry behind.
     """
     try:
-        return cache.get_or_set(f"kneeinfo:{name}:{current_generation()}", build, timeout)
+        key = f"kneeinfo:{name}:{current_generation()}"
+        value = cache.get(key)
+        if value is None and (value := build()) is not None:
+            cache.set(key, value, timeout)
+        return value
     except Exception:
         logger.exception("Cache unavailable: %s built without it", name)
         return build()

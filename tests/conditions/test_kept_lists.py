@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from conditions.models import Condition, Status, Tag
 from conditions.views import SIMILAR_COUNT, SUBLIST_PAGE_SIZE
@@ -186,3 +187,15 @@ def test_a_topic_pages_counts_and_pages_follow_the_next_change(client):
     conditions[0].tags.remove(tag)
     first = page(client, "/tags/knee/")
     assert "Page 1 of" not in first and "Condition 000" not in first
+
+
+def test_addresses_of_no_condition_leave_nothing_in_the_cache(client, monkeypatch):
+    ConditionFactory(slug="bakers-cyst")
+    page(client)
+    stored = []
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: stored.append(key))
+
+    for number in range(20):
+        assert client.get(f"/conditions/no-such-page-{number}/").status_code == 404
+
+    assert stored == []
