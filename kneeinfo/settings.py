@@ -125,13 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # Server settings for each connection. The default tells the planner that random reads cost
     # little more than sequential ones (SSD storage): otherwise it scans whole tables for search's
-    # trigram tests, which take twice as long at 10,000 conditions as the indexes do.
+    # trigram tests instead of using the indexes.
     if PG_OPTIONS := os.environ.get("PG_OPTIONS", "-c random_page_cost=1.1"):
         DATABASES["default"]["OPTIONS"].setdefault("options", PG_OPTIONS)
     # Parameters sent apart from the SQL, and each statement prepared on the server from its second
     # run on a connection (Django leaves psycopg's preparing off): the public pages repeat the same
-    # SQL on every request, and planning it is most of what a small query costs the server. The
-    # condition page: 4.8 -> 3.2 ms in process.
+    # SQL on every request, and planning it is most of what a small query costs the server.
     prepared = env_bool("DB_PREPARED_STATEMENTS", True)
     DATABASES["default"]["OPTIONS"].update(
         server_side_binding=prepared, prepare_threshold=2 if prepared else None

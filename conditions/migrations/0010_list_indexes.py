@@ -33,8 +33,8 @@ class Migration(migrations.Migration):
             ),
         ),
         # Statistics for the new indexes. Without them SQLite guessed that the letter index was
-        # the way to read a FAQ page's conditions, and took 55 ms instead of 0.1 at 10,000
-        # conditions; nothing else would ever gather them there.
+        # the way to read a FAQ page's conditions, many times slower at 10,000 conditions
+        # (figures in the README's benchmark notes); nothing else would ever gather them there.
         migrations.RunSQL(
             [
                 f"ANALYZE {table}"
