@@ -51,13 +51,14 @@ lint: install
 
 # Static files collected first, as for serving: whitenoise warns on every app start without them.
 # With PostgreSQL answering, its run goes alongside SQLite's (one core each; its own Redis
-# database for the cache tests) and its report follows SQLite's.
+# database for the cache tests) and its report follows SQLite's. The browser tests check what a
+# browser shows, the same from either database: they run once, with SQLite.
 test: lint
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		log=$$(mktemp); \
 		$(TEST_ENV) DATABASE_URL=$(PG_TEST_URL) REDIS_TEST_URL=$(PG_REDIS_TEST_URL) \
-			$(PY) -m pytest >"$$log" 2>&1 & postgres=$$!; \
+			$(PY) -m pytest -m "not browser" >"$$log" 2>&1 & postgres=$$!; \
 		trap 'kill $$postgres 2>/dev/null; rm -f "$$log"' EXIT; \
 		echo "== SQLite (PostgreSQL's run, $(PG_TEST_URL), goes alongside; its report follows)"; \
 		$(TEST_ENV) $(PY) -m pytest; sqlite=$$?; \
