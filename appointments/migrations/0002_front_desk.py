@@ -4,8 +4,9 @@ No other group gets these permissions: clinicians, content staff and clinic mana
 a patient's request.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from kneeinfo.roles import group_delete, group_permissions_set
 
 PERMISSIONS = [
     "view_appointmentrequest",
@@ -16,21 +17,11 @@ PERMISSIONS = [
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally made after all migrations; the group needs them now.
-    app_config = apps.get_app_config("appointments")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Front desk")
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="appointments", codename__in=PERMISSIONS)
-    )
+    group_permissions_set(apps, "appointments", "Front desk", PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Front desk").delete()
+    group_delete(apps, "Front desk")
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,8 @@
 """The Clinic manager group: changes the clinic profile and its locations, nothing else."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from kneeinfo.roles import group_delete, group_permissions_set
 
 PERMISSIONS = [
     "view_clinicprofile",
@@ -14,21 +15,11 @@ PERMISSIONS = [
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally made after all migrations; the group needs them now.
-    app_config = apps.get_app_config("clinic")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Clinic manager")
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="clinic", codename__in=PERMISSIONS)
-    )
+    group_permissions_set(apps, "clinic", "Clinic manager", PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Clinic manager").delete()
+    group_delete(apps, "Clinic manager")
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,26 @@
+"""Groups made by migrations: each role is a group holding exactly its app's permissions."""
+
+from django.contrib.auth.management import create_permissions
+
+
+def group_permissions_set(apps, app_label, name, codenames):
+    """Create the group `name` (if new) and give it exactly these permissions of `app_label`."""
+    # Permissions are normally made after all migrations; the group needs them now.
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=name)
+    permissions = Permission.objects.filter(
+        content_type__app_label=app_label, codename__in=codenames
+    )
+    missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+    if missing:
+        raise RuntimeError(f"permissions not found for {name}: {sorted(missing)}")
+    group.permissions.set(permissions)
+
+
+def group_delete(apps, name):
+    apps.get_model("auth", "Group").objects.filter(name=name).delete()
