@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -24,6 +25,8 @@ class LocationInline(admin.StackedInline):
 @admin.register(ClinicProfile)
 class ClinicProfileAdmin(SimpleHistoryAdmin):
     inlines = [LocationInline]
+    # A booking address typed without a scheme is a secure one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "description", "phone"]}),
         ("Appointments", {"fields": ["appointment_email", "booking_url"]}),
