@@ -18,12 +18,11 @@ import logging
 import time
 from contextvars import ContextVar
 
-import redis
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import DisallowedHost
 from django.db import connection, transaction
 from django.db.models import F, Value
@@ -36,6 +35,7 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from django_redis.cache import RedisCache as DjangoRedisCache
 
 from kneeinfo.batching import batched
 from kneeinfo.models import ContentGeneration
@@ -60,7 +60,7 @@ def generation_in_cache():
     Only Redis increments a counter atomically for every process and server; Django's other
     backends increment by a read and a write, which two editors' saves can interleave.
     """
-    return isinstance(caches["default"], RedisCache)
+    return isinstance(caches["default"], RedisCache | DjangoRedisCache)
 
 
 def _new_generation():
@@ -303,32 +303,3 @@ class PageCacheMiddleware:
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
-
-
-class OneClientRedisCacheClient(RedisCacheClient):
-    """Django's Redis cache client, with one `redis.Redis` per connection pool.
-
-    Django's `get_client()` builds a `redis.Redis` for every cache call, and redis-py fills a
-    table of response callbacks in each constructor (redis-py issue 3624): a large share of what
-    a page-cache hit costs in Python. A client holds no connection of its own (the pool does, and
-    redis-py makes the pool start afresh in a forked worker), so one per pool serves every call.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = redis.Redis(connection_pool=pool)
-        return client
-
-
-class OneClientRedisCache(RedisCache):
-    """Django's Redis cache backend (`RedisCache`), reusing one client per connection pool."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = OneClientRedisCacheClient

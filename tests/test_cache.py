@@ -49,7 +49,7 @@ def page_cache(request, settings, tmp_path):
                 pytest.fail(f"Redis at {REDIS_TEST_URL} does not answer, and REQUIRE_REDIS=1")
             pytest.skip(f"Redis at {REDIS_TEST_URL} does not answer")
         settings.CACHES = {
-            "default": {"BACKEND": "kneeinfo.cache.OneClientRedisCache", "LOCATION": REDIS_TEST_URL}
+            "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_TEST_URL}
         }
     elif request.param == "file":
         settings.CACHES = {
@@ -465,10 +465,10 @@ def test_pages_are_served_and_content_saved_while_the_cache_is_down(settings, co
     settings.PAGE_CACHE = True
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             # Nothing listens on port 1: every cache call fails at once.
             "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
 

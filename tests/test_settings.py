@@ -36,9 +36,9 @@ def test_production_urls_select_postgresql_and_redis_with_page_caching(load_sett
     assert database["OPTIONS"]["server_side_binding"] is True
     assert database["OPTIONS"]["prepare_threshold"] == 2
     assert settings["CACHES"]["default"] == {
-        "BACKEND": "kneeinfo.cache.OneClientRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
     assert settings["PAGE_CACHE"] is True
 
