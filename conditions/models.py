@@ -583,3 +583,26 @@ class RedFlagRule(TimeStampedModel):
 
     def get_absolute_url(self):
         return page_url("conditions:symptom_checker")
+
+
+class ReviewReminder(models.Model):
+    """That a clinician was reminded of an item on a day: a second run that day skips it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_reminders"
+    )
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    sent_on = models.DateField()
+
+    class Meta:
+        ordering = ["-sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id", "sent_on"],
+                name="review_reminder_once_a_day",
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.user} on {self.sent_on}"

@@ -284,6 +284,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # A mail server that does not answer must cost a patient's request seconds, not a worker timeout.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
+# The site's address as staff reach it, for links in emails sent without a request (reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
