@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
+from conditions.links import internal_link_problems
 from conditions.models import (
     REVIEW_SOON_DAYS,
     ClinicianProfile,
@@ -207,7 +208,10 @@ class ContentAdmin(SimpleHistoryAdmin):
         return {} if not self.has_signoff_permission(request) else self.prepopulated_fields
 
     def save_related(self, request, form, formsets, change):
-        """Sign off and publish after links and tags are saved, so history sees the whole page."""
+        """Sign off and publish after links and tags are saved, so history sees the whole page.
+
+        Then warn of links in the Markdown that lead to no live page."""
+        self.warn_of_dead_links(request, form.instance)
         with many_changes():
             super().save_related(request, form, formsets, change)
             item = form.instance
@@ -220,6 +224,16 @@ class ContentAdmin(SimpleHistoryAdmin):
                     self.message_user(request, f"'{item}' is published.")
             except (WorkflowError, PermissionDenied) as error:
                 self.message_user(request, str(error), messages.ERROR)
+
+    def warn_of_dead_links(self, request, item):
+        for name in item.markdown_fields:
+            label = item._meta.get_field(name).verbose_name
+            for href, problem in internal_link_problems(getattr(item, name)):
+                self.message_user(
+                    request,
+                    f"{label.capitalize()}: the link to {href}: {problem}.",
+                    messages.WARNING,
+                )
 
     def _run(self, request, queryset, step, done):
         succeeded, failures = 0, []

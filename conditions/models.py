@@ -128,6 +128,8 @@ class EditorialModel(TimeStampedModel):
 
     # Fields whose wording is clinical advice; subclasses list theirs. Only clinicians edit them.
     clinical_fields = ()
+    # Fields written in Markdown, whose links to the site are checked on save (conditions/links.py).
+    markdown_fields = ()
     # Many-to-many links kept in each historical record (tags are always kept).
     history_relations = ()
 
@@ -369,6 +371,7 @@ class KneeArea(models.Model):
 
 class Symptom(NamedContent):
     clinical_fields = ("name", "description")
+    markdown_fields = ("description",)
 
     description = models.TextField(
         blank=True, help_text="What the symptom is like, in plain words. Markdown is allowed."
@@ -410,6 +413,7 @@ class Treatment(NamedContent):
         SURGERY = "surgery", "Surgery"
 
     clinical_fields = ("name", "kind", "description")
+    markdown_fields = ("description",)
 
     kind = models.CharField(
         max_length=20,
@@ -448,6 +452,7 @@ class Condition(NamedContent):
         GRADUAL = "gradual", "Gradually"
 
     clinical_fields = ("name", "summary", "body", "urgency", "urgent_help", "onset")
+    markdown_fields = ("body",)
     history_relations = ("symptoms", "treatments", "related", "knee_areas")
 
     summary = models.TextField(

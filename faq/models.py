@@ -14,6 +14,7 @@ from conditions.models import (
 
 class FAQ(EditorialModel):
     clinical_fields = ("question", "answer")
+    markdown_fields = ("answer",)
     history_relations = ("conditions",)
 
     question = models.CharField(
