@@ -183,8 +183,8 @@ class EditorialModel(TimeStampedModel):
         item may not move there now: only signed-off wording is published, and any other
         published item must be unpublished before it goes to review.
         """
-        if status == Status.PUBLISHED and self.publish_blocker():
-            raise WorkflowError(f"'{self}' cannot be published: {self.publish_blocker()}")
+        if status == Status.PUBLISHED and (blocker := self.publish_blocker()):
+            raise WorkflowError(f"'{self}' cannot be published: {blocker}")
         if status == Status.PUBLISHED and not self.is_signed_off:
             raise WorkflowError(
                 f"'{self}' cannot be published: its current wording has not been signed off. "

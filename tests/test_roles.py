@@ -464,6 +464,7 @@ def clinic_profile_data(**overrides):
 @pytest.mark.parametrize(("role", "allowed"), PROFILE_EDITORS)
 def test_only_clinic_managers_change_the_clinic_profile_and_its_locations(as_role, role, allowed):
     profile = ClinicProfile.objects.create()
+    assert as_role(role).get(change_url(profile)).status_code == (200 if allowed else 403)
     response = as_role(role).post(change_url(profile), clinic_profile_data())
 
     assert response.status_code == (302 if allowed else 403)
