@@ -553,14 +553,22 @@ class ContentAdmin(SimpleHistoryAdmin):
 
 
 class NamedContentAdmin(ContentAdmin):
-    list_display = ["name", "status", "signed_off", "tag_list", "next_review_due", "updated_at"]
+    list_display = [
+        "name",
+        "status",
+        "signed_off",
+        "has_working_draft",
+        "tag_list",
+        "next_review_due",
+        "updated_at",
+    ]
     search_fields = ["name", "alternate_names", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Condition)
 class ConditionAdmin(NamedContentAdmin):
-    list_filter = ["status", "urgency", "knee_areas", ReviewDueFilter, "tags"]
+    list_filter = ["status", WaitingFilter, "urgency", "knee_areas", ReviewDueFilter, "tags"]
     search_fields = [*NamedContentAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["symptoms", "treatments", "related"]
     fieldsets = [
