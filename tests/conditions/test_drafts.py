@@ -171,6 +171,7 @@ def test_compare_shows_the_live_page_beside_the_draft_word_by_word(
     assert "<td>Live wording.</td>" in page
     assert "<del>wording.</del><ins>wording, corrected.</ins>" in page
     assert "Live page" in page
+    assert "<td>Signed off by" in page and "<td>Not signed off</td>" in page
 
 
 def test_compare_without_a_draft_goes_back_to_the_form(clinician_client, live_condition):
@@ -265,6 +266,7 @@ def test_history_says_which_version_is_live_and_points_at_the_draft(
     assert "Live now" in page
     assert "Not public" in page  # the versions before it was published
     assert "A working draft, saved" in page
+    assert "{#" not in page and "{%" not in page
 
 
 def test_the_admin_index_lists_drafts_waiting_to_go_live(clinician_client, live_condition):
