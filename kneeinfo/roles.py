@@ -1,10 +1,10 @@
-"""Groups made by migrations: each role is a group holding exactly its app's permissions."""
+"""Groups made by migrations: each role is a group holding its apps' permissions."""
 
 from django.contrib.auth.management import create_permissions
 
 
-def group_permissions_set(apps, app_label, name, codenames):
-    """Create the group `name` (if new) and give it exactly these permissions of `app_label`."""
+def _permissions(apps, app_label, name, codenames):
+    """The permissions `codenames` of `app_label`, made now if need be, and the group `name`."""
     # Permissions are normally made after all migrations; the group needs them now.
     app_config = apps.get_app_config(app_label)
     app_config.models_module = True
@@ -19,7 +19,29 @@ def group_permissions_set(apps, app_label, name, codenames):
     missing = set(codenames) - set(permissions.values_list("codename", flat=True))
     if missing:
         raise RuntimeError(f"permissions not found for {name}: {sorted(missing)}")
+    return group, permissions
+
+
+def group_permissions_set(apps, app_label, name, codenames):
+    """Create the group `name` (if new) and give it exactly these permissions of `app_label`."""
+    group, permissions = _permissions(apps, app_label, name, codenames)
     group.permissions.set(permissions)
+
+
+def group_permissions_add(apps, app_label, name, codenames):
+    """Give the group `name` (made if new) these permissions of `app_label` too, keeping the
+    ones it has: for a role whose work grows to a new app."""
+    group, permissions = _permissions(apps, app_label, name, codenames)
+    group.permissions.add(*permissions)
+
+
+def group_permissions_remove(apps, app_label, name, codenames):
+    """Take these permissions of `app_label` back from the group `name`, if it exists."""
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.filter(name=name):
+        group.permissions.remove(
+            *group.permissions.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
 
 
 def group_delete(apps, name):
