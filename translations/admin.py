@@ -52,10 +52,13 @@ class TranslationForm(ContentAdminForm):
     see the wording read-only."""
 
     source = None
+    language = "es"
     wording_editable = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.instance.source, self.instance.language = self.source, self.language
         self.spec = translatable(self.source)
         if not self.wording_editable:
             return
@@ -180,6 +183,7 @@ class TranslationAdmin(ContentAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         attrs = {
             "source": self.source_for(request, obj),
+            "language": obj.language if obj is not None else self.language_for(request),
             "wording_editable": "values" not in self.get_readonly_fields(request, obj),
         }
         return type(form.__name__, (form,), attrs)
@@ -190,12 +194,6 @@ class TranslationAdmin(ContentAdmin):
         if source is not None and translatable(source).alternate_names:
             return fieldsets
         return [entry for entry in fieldsets if "alternate_names" not in entry[1]["fields"]]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.source = form.source
-            obj.language = self.language_for(request)
-        super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form

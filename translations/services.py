@@ -7,9 +7,10 @@ English is the language content is written in: nothing here is asked about it.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import translation
 
@@ -151,6 +152,32 @@ def translated_names(items, language):
         pk: found.values[title]
         for pk, found in live_translations(items, language, fields=[title]).items()
         if found.values[title]
+    }
+
+
+def live_wording(models, language):
+    """{(English model, pk): (values, alternate names)} of every live translation into
+    `language` of the items of `models` (search indexes them). One query."""
+    of_models = Q()
+    for model in models:
+        of_models |= Q(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+        )
+    rows = (
+        Translation.objects.published()
+        .filter(of_models, language=language)
+        .values_list(
+            "content_type__app_label",
+            "content_type__model",
+            "object_id",
+            "values",
+            "alternate_names",
+        )
+    )
+    return {
+        (apps.get_model(app_label, model_name), pk): (values, alternate_names)
+        for app_label, model_name, pk, values, alternate_names in rows
     }
 
 
