@@ -63,16 +63,17 @@ class TranslationForm(ContentAdminForm):
         if not self.wording_editable:
             return
         for name in self.spec.fields:
-            multiline = self.spec.is_multiline(name)
+            english = str(getattr(self.source, name))
             widget = (
-                forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"})
-                if multiline
+                # As tall as the English beside it, near enough, so both read side by side.
+                forms.Textarea(attrs={"rows": min(60, max(6, len(english) // 45))})
+                if self.spec.is_multiline(name)
                 else forms.TextInput(attrs={"class": "vTextField"})
             )
             self.fields[WORDING_PREFIX + name] = forms.CharField(
                 label=self.spec.label(name),
                 # What the English says, the translation must say too.
-                required=bool(str(getattr(self.source, name)).strip()),
+                required=bool(english.strip()),
                 strip=True,
                 widget=widget,
                 initial=self.instance.values.get(name, ""),
