@@ -78,13 +78,24 @@ class PhraseIndex:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
-_BLOCK_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)")
+# What would start a heading, quote or list: the backslash goes before its mark ("1\." for a
+# number, as a backslash before a digit would be shown).
+_BLOCK_START = re.compile(r"^(\s*)(\d+(?=\.)|(?=[#>+\-]))(.)")
+
+
+def markdown_escape_inline(plain):
+    """Quote plain text that sits inside a line of Markdown, after its start."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain).replace("<", "&lt;")
+
+
+def markdown_escape_start(markdown_line):
+    """Quote a heading, quote or list mark at the start of a line of Markdown."""
+    return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), markdown_line)
 
 
 def markdown_escape(plain):
     """Quote plain text so that Markdown renders it word for word."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", plain).replace("<", "&lt;")
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return markdown_escape_start(markdown_escape_inline(plain))
 
 
 ALLOWED_TAGS = {

@@ -16,7 +16,7 @@ from conditions.article import parse_article
 from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom, Tag, Treatment
 from conditions.services import many_changes
 from conditions.services.tags import tag_finder
-from conditions.text import PhraseIndex, markdown_escape, phrase_key
+from conditions.text import PhraseIndex, phrase_key
 from conditions.vocabulary import VOCABULARY, VocabularyError, vocabulary_load
 from faq.models import FAQ
 
@@ -159,7 +159,7 @@ class _Import:
             name=section.name,
             alternate_names="\n".join(extras.alternate_names),
             summary=section.summary,
-            body="\n\n".join(markdown_escape(p) for p in section.body_paragraphs),
+            body=section.body,
             urgency=extras.urgency,
             urgent_help=extras.urgent_help,
             onset=extras.onset,
@@ -196,7 +196,7 @@ class _Import:
         with none there, it becomes a draft that needs a question (keyed by its first words),
         and a question a clinician has written since is kept.
         """
-        answer = "\n\n".join(markdown_escape(p) for p in entry.answer_paragraphs)
+        answer = entry.answer
         question = entry.question or self.vocabulary.question_for(title, answer)
         text = PhraseIndex(f"{question}\n" + "\n\n".join(entry.answer_paragraphs))
         if question:
