@@ -26,7 +26,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 
 from conditions.article import MAX_ARTICLE_BYTES, ArticleError
 from conditions.article.shape import decode

@@ -178,7 +178,8 @@ def refuse_last_question():
         else:
             cursor.execute(
                 "CREATE TRIGGER refuse_question BEFORE INSERT ON faq_faq "
-                f"WHEN NEW.slug = '{slug}' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END"
+                f"WHEN NEW.slug = '{slug}' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END"
             )
 
 
