@@ -358,6 +358,9 @@ def test_seed_site_imports_once_and_creates_one_admin():
     user = get_user_model().objects.get(username="admin")
     password_hash = user.password
     assert Condition.objects.count() == 9
+    # An empty site gets the first article published, marked not yet reviewed.
+    assert set(Condition.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert not Condition.objects.filter(reviewed_by__isnull=False).exists()
 
     again = io.StringIO()
     call_command("seed_site", stdout=again)
