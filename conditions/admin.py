@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
@@ -116,7 +117,14 @@ def edit_token(item):
 
 
 def _saved_by(when, user):
-    return f"saved {timezone.localtime(when):%B %d, %Y %H:%M} by {user or '(system)'}"
+    return f"saved {date_format(timezone.localtime(when), 'F j, Y, P')} by {user or '(system)'}"
+
+
+def _sign_off(item):
+    """Whether the item's wording is signed off, and by whom: as the draft compare shows it."""
+    if not item.is_signed_off:
+        return "Not signed off"
+    return f"Signed off by {item.reviewed_by} on {date_format(item.last_reviewed_on, 'F j, Y')}"
 
 
 class ContentAdminForm(forms.ModelForm):
@@ -440,7 +448,7 @@ class ContentAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         return item
 
-    def _compare(self, request, item, older, newer, fields, **context):
+    def _compare(self, request, item, older, newer, fields, extra_rows=(), **context):
         """Two versions of an item side by side, field by field, what changed marked word by word.
 
         `older` and `newer` are anything with the model's field attributes: historical records,
@@ -464,6 +472,7 @@ class ContentAdmin(SimpleHistoryAdmin):
             old = ", ".join(label for _, label in older.relations.get(name, []))
             new = ", ".join(label for _, label in newer.relations.get(name, []))
             rows.append((name.replace("_", " "), old, new, old != new))
+        rows.extend(extra_rows)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -500,7 +509,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         )
 
     def draft_compare_view(self, request, object_id):
-        """The working draft beside the live version, the fields a draft holds."""
+        """The working draft beside the live version: its clinical fields and its sign-off."""
         live = self._viewable(request, object_id)
         draft = with_draft(self.model.objects.get(pk=live.pk))
         if draft.working_draft is None:
@@ -508,17 +517,14 @@ class ContentAdmin(SimpleHistoryAdmin):
                 request, f"'{live}' has no working draft: the live page has its latest wording."
             )
             return redirect("admin:" + self._url_name("change"), live.pk)
-        fields = [
-            live._meta.get_field(name)
-            for name in live.draft_fields
-            if name != "reviewed_fingerprint"
-        ]
+        fields = [live._meta.get_field(name) for name in live.clinical_fields]
         return self._compare(
             request,
             live,
             live,
             draft,
             fields,
+            [("sign-off", _sign_off(live), _sign_off(draft), True)],
             title=f"Working draft of {live} compared with the live page",
             older_label="Live page",
             newer_label="Working draft, "
@@ -554,14 +560,22 @@ class ContentAdmin(SimpleHistoryAdmin):
 
 
 class NamedContentAdmin(ContentAdmin):
-    list_display = ["name", "status", "signed_off", "tag_list", "next_review_due", "updated_at"]
+    list_display = [
+        "name",
+        "status",
+        "signed_off",
+        "has_working_draft",
+        "tag_list",
+        "next_review_due",
+        "updated_at",
+    ]
     search_fields = ["name", "alternate_names", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Condition)
 class ConditionAdmin(NamedContentAdmin):
-    list_filter = ["status", "urgency", "knee_areas", ReviewDueFilter, "tags"]
+    list_filter = ["status", WaitingFilter, "urgency", "knee_areas", ReviewDueFilter, "tags"]
     search_fields = [*NamedContentAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["symptoms", "treatments", "related"]
     fieldsets = [

@@ -32,18 +32,6 @@ pytestmark = pytest.mark.django_db
 ROLES = ["clinician", "content_staff"]
 
 
-@pytest.fixture
-def as_role(client, request):
-    """Log the client in as the role named by the test's `role` parameter."""
-
-    def login(role):
-        user = request.getfixturevalue(role)
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def change_data(condition, **overrides):
     """The admin change form's fields for `condition`, as a browser would post them."""
     data = {
