@@ -183,14 +183,23 @@ def _link_text(text, targets, used):
     return "".join(out)
 
 
+# Below this share of words in common, word_diff marks a text as rewritten as a whole.
+REWRITE_RATIO = 0.3
+
+
 def word_diff(old, new):
-    """`new` as HTML, words not in `old` in <ins> and words gone from it in <del>, escaped.
+    """`new` as HTML, words not in `old` in <ins> and words gone from it in <del>, escaped;
+    all of it in <ins> when it is mostly rewritten.
 
     How the admin shows what an edit changed, word by word, in a long Markdown text.
     """
     old_words, new_words = re.split(r"(\s+)", str(old)), re.split(r"(\s+)", str(new))
     parts = []
     matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    kept = difflib.SequenceMatcher(None, str(old).split(), str(new).split(), autojunk=False)
+    if kept.ratio() < REWRITE_RATIO:
+        # Mostly rewritten: words kept here and there would cut it into unreadable fragments.
+        return mark_safe(f"<ins>{escape(new)}</ins>")
     for op, old_start, old_end, new_start, new_end in matcher.get_opcodes():
         if op in {"delete", "replace"}:
             parts.append(f"<del>{escape(''.join(old_words[old_start:old_end]))}</del>")
