@@ -1,9 +1,10 @@
 """Links in clinicians' Markdown that lead nowhere a patient can go.
 
 A link to another page of the site leads nowhere when no page answers its address, or when the
-condition, symptom, treatment, question or topic it names is not live. Such links are shown as
-warnings beside the Markdown field in the change form, and noted when the item is saved; the
-save still goes through: the linked page may be published next.
+condition, symptom, treatment, question or topic it names is not live. A link to another site
+leads nowhere when `manage.py check_links` (the links app) last found it broken. Both are shown
+as warnings beside the Markdown field in the change form, and noted when the item is saved; the
+save still goes through: the linked page may be published, or the other site mended, next.
 """
 
 import re
@@ -18,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from conditions.models import Condition, Symptom, Tag, Treatment
 from conditions.text import render_markdown
 from faq.models import FAQ
+from links.models import ExternalLink
 
 _HREF = re.compile(r'<a [^>]*href="([^"]+)"')
 
@@ -47,6 +49,15 @@ def _site_path(href):
     return parts.path
 
 
+def _is_external(href):
+    return _site_path(href) is None and urlsplit(href).scheme in ("http", "https")
+
+
+def external_links(markdown_source):
+    """The addresses of other sites' pages (http and https) that the Markdown links to."""
+    return [href for href in markdown_links(markdown_source) if _is_external(href)]
+
+
 def _problem(path):
     try:
         match = resolve(path)
@@ -64,12 +75,23 @@ def _problem(path):
 
 
 def link_problems(markdown_source):
-    """[(address, problem)] for each link to this site that leads nowhere live, in the
-    Markdown's order. A query a link."""
+    """[(address, problem)] for each link that leads nowhere, in the Markdown's order.
+
+    A query a link to this site, and one for all the links to other sites.
+    """
+    hrefs = markdown_links(markdown_source)
+    external = [href for href in hrefs if _is_external(href)]
+    broken = {}
+    if external:
+        broken = {
+            link.url: link.problem
+            for link in ExternalLink.objects.filter(url__in=external, is_broken=True)
+        }
     problems = []
-    for href in markdown_links(markdown_source):
+    for href in hrefs:
         path = _site_path(href)
-        if path is not None and (problem := _problem(path)):
+        problem = broken.get(href, "") if path is None else _problem(path)
+        if problem:
             problems.append((href, problem))
     return problems
 

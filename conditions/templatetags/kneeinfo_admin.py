@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from conditions.models import REVIEW_SOON_DAYS, content_models
 from faq.models import FAQ
+from links.services import items_with_broken_links
 
 register = template.Library()
 
@@ -36,3 +37,9 @@ def faqs_needing_question():
     for faq in faqs:
         faq.admin_url = reverse("admin:faq_faq_change", args=[faq.pk])
     return faqs
+
+
+@register.simple_tag
+def broken_links():
+    """Items holding a link to another site that `check_links` last found broken."""
+    return items_with_broken_links()

@@ -1,13 +1,16 @@
-"""Which links in clinicians' Markdown lead to pages of the site that are not live, and the
-warnings beside the field."""
+"""Which links in clinicians' Markdown lead nowhere (pages of the site that are not live, other
+sites' pages that check_links last found broken), and the warnings beside the field."""
 
 import re
 
 import pytest
+from django.utils import timezone
 
-from conditions.links import link_problems
+from conditions.links import external_links, link_problems
 from conditions.models import Status
+from links.models import ExternalLink
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
+from tests.links.test_admin import FINE, GONE, checked
 from tests.test_roles import change_data, change_url
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +50,42 @@ def test_links_to_missing_draft_and_unpublished_pages_are_reported():
     ]
 
 
+def test_links_to_other_sites_are_reported_where_the_last_check_found_them_broken():
+    checked = timezone.make_aware(timezone.datetime(2026, 12, 3, 4, 30))
+    ExternalLink.objects.create(
+        url="https://example.org/gone?a=1&b=2", status_code=404, is_broken=True, checked_at=checked
+    )
+    ExternalLink.objects.create(
+        url="https://slow.example.org/", error="timed out", is_broken=True, checked_at=checked
+    )
+    ExternalLink.objects.create(url="https://example.org/fine", status_code=200, checked_at=checked)
+
+    text = (
+        "[a](https://example.org/gone?a=1&b=2) [b](https://example.org/fine) "
+        "[c](https://slow.example.org/) [d](https://example.org/never-checked) [e](/conditions/x/)"
+    )
+
+    assert link_problems(text) == [
+        (
+            "https://example.org/gone?a=1&b=2",
+            "broken when checked on December 3, 2026: 404 Not Found",
+        ),
+        ("https://slow.example.org/", "broken when checked on December 3, 2026: timed out"),
+        ("/conditions/x/", "this condition is not live"),
+    ]
+
+
+def test_external_links_are_other_sites_pages_once_each(settings):
+    settings.SITE_URL = "https://knee.example.org"
+    text = (
+        "[a](https://nih.gov/knee) <https://nih.gov/knee> [b](http://example.org/a?x=1&y=2) "
+        "[us](https://knee.example.org/conditions/) [mail](mailto:desk@example.org) "
+        "[phone](tel:+12125550100) [local](/faq/) bare https://not-a-link.example.org"
+    )
+
+    assert external_links(text) == ["https://nih.gov/knee", "http://example.org/a?x=1&y=2"]
+
+
 def field_row(html, name):
     """The change form's row for one field: its label, input, warnings and help."""
     start = html.index(f'class="form-row field-{name}')
@@ -56,9 +95,10 @@ def field_row(html, name):
 def test_change_form_lists_dead_links_beside_the_markdown_field(clinician_client):
     ConditionFactory(slug="draft-knee", status=Status.DRAFT)
     condition = ConditionFactory(
-        body="See [a draft](/conditions/draft-knee/), [nothing](/conditions/gone/) and "
-        "[the NIH](https://www.nih.gov/)."
+        body=f"See [a draft](/conditions/draft-knee/), [gone]({GONE}) and [fine]({FINE})."
     )
+    checked(GONE, condition, status_code=404, is_broken=True)
+    checked(FINE, condition, status_code=200)
 
     html = clinician_client.get(change_url(condition)).text
 
@@ -68,16 +108,16 @@ def test_change_form_lists_dead_links_beside_the_markdown_field(clinician_client
     warnings = body[body.index('<div class="link-warnings" id="id_body_links">') :]
     assert "2 links in this text lead nowhere (saving still works)" in warnings
     assert "<code>/conditions/draft-knee/</code>: this condition is not live." in warnings
-    assert "<code>/conditions/gone/</code>: this condition is not live." in warnings
-    assert "nih.gov" not in warnings
+    assert f"<code>{GONE}</code>: broken when checked on" in warnings
+    assert "404 Not Found." in warnings
+    assert FINE not in warnings
     assert "link-warnings" not in field_row(html, "summary")  # not Markdown: not checked
     assert "admin/kneeinfo.css" in html  # the warnings' style, from a static file (CSP)
 
 
 def test_a_page_with_no_dead_links_shows_no_warnings(clinician_client):
-    condition = ConditionFactory(
-        body="[the NIH](https://www.nih.gov/) and [the A–Z](/conditions/)."
-    )
+    condition = ConditionFactory(body=f"[fine]({FINE}) and [the A–Z](/conditions/).")
+    checked(FINE, condition, status_code=200)
 
     html = clinician_client.get(change_url(condition)).text
 
