@@ -1,5 +1,7 @@
-"""Text helpers shared by the importer, the templates and search: word matching and Markdown."""
+"""Text helpers shared by the importer, the templates, search and the admin: word matching,
+Markdown and word diffs."""
 
+import difflib
 import re
 from functools import lru_cache
 from html import unescape
@@ -7,6 +9,7 @@ from html import unescape
 import markdown
 import nh3
 from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 # A word as the importer, tags and cross-links see it: ASCII letters and digits, with an
@@ -167,3 +170,21 @@ def _link_text(text, targets, used):
         position, start = last, end
     out.append(text[position:])
     return "".join(out)
+
+
+def word_diff(old, new):
+    """`new` as HTML, words not in `old` in <ins> and words gone from it in <del>, escaped.
+
+    How the admin shows what an edit changed, word by word, in a long Markdown text.
+    """
+    old_words, new_words = re.split(r"(\s+)", str(old)), re.split(r"(\s+)", str(new))
+    parts = []
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for op, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if op in {"delete", "replace"}:
+            parts.append(f"<del>{escape(''.join(old_words[old_start:old_end]))}</del>")
+        if op in {"insert", "replace"}:
+            parts.append(f"<ins>{escape(''.join(new_words[new_start:new_end]))}</ins>")
+        if op == "equal":
+            parts.append(escape("".join(new_words[new_start:new_end])))
+    return mark_safe("".join(parts))

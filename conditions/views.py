@@ -78,6 +78,8 @@ def condition_body_html(condition):
         html = render_markdown(condition.body)
         return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
 
+    if getattr(condition, "working_draft", None) is not None:
+        return mark_safe(build())  # a staff preview of wording that is not live: never kept
     return mark_safe(generation_cached(f"condition-body-{condition.pk}", build))
 
 

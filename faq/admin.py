@@ -8,7 +8,15 @@ from faq.models import FAQ
 
 @admin.register(FAQ)
 class FAQAdmin(ContentAdmin):
-    list_display = ["question", "order", "status", "signed_off", "tag_list", "updated_at"]
+    list_display = [
+        "question",
+        "order",
+        "status",
+        "signed_off",
+        "has_working_draft",
+        "tag_list",
+        "updated_at",
+    ]
     search_fields = ["question", "answer"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["conditions"]

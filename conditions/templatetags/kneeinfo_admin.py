@@ -2,6 +2,7 @@
 
 from django import template
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.db.models import Q
 from django.urls import reverse
 
 from conditions.models import REVIEW_SOON_DAYS, content_models
@@ -37,6 +38,25 @@ def faqs_needing_question():
     for faq in faqs:
         faq.admin_url = reverse("admin:faq_faq_change", args=[faq.pk])
     return faqs
+
+
+@register.simple_tag
+def waiting_to_go_live():
+    """Live items with a working draft, and items scheduled to go live or be taken down.
+
+    Two queries per content type, and one for the drafts' items of each type."""
+    drafts, scheduled = [], []
+    for model in content_models():
+        for item in model.objects.filter(working_drafts__isnull=False).distinct():
+            item.admin_url = reverse(admin_urlname(model._meta, "change"), args=[item.pk])
+            item.kind = model._meta.verbose_name
+            drafts.append(item)
+        due = model.objects.filter(Q(go_live_at__isnull=False) | Q(take_down_at__isnull=False))
+        for item in due:
+            item.admin_url = reverse(admin_urlname(model._meta, "change"), args=[item.pk])
+            item.when = min(t for t in (item.go_live_at, item.take_down_at) if t is not None)
+            scheduled.append(item)
+    return {"drafts": drafts, "scheduled": sorted(scheduled, key=lambda item: item.when)}
 
 
 @register.simple_tag
