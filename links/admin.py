@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 
 from links.models import ExternalLink, LinkUse
-from links.services import uses_current
 
 
 class BrokenFilter(admin.SimpleListFilter):
@@ -57,13 +56,10 @@ class ExternalLinkAdmin(admin.ModelAdmin):
             return f"{link.status} (moved to {link.redirected_to})"
         return link.status
 
-    @admin.display(description="Found in")
+    @admin.display(description="Found in, at the last check")
     def found_in(self, link):
-        uses = uses_current(link.uses.all())
-        if not uses:
-            return "no page any more (dropped at the next check)"
         return format_html_join(
             ", ",
             '<a href="{}">{}</a> ({})',
-            ((use.admin_url, use.item, use.field_label) for use in uses),
+            ((use.admin_url, use.item, use.field_label) for use in link.uses.all() if use.item),
         )

@@ -171,3 +171,18 @@ def test_every_content_type_warns_beside_its_own_markdown_field(clinician_client
     warnings = field_row(html, "answer")
     assert '<div class="link-warnings" id="id_answer_links">' in warnings
     assert "<code>/symptoms/not-written/</code>: this symptom is not live." in warnings
+
+
+def test_a_live_pages_working_draft_is_checked_as_the_form_shows_it(clinician_client):
+    live = ConditionFactory(name="Baker's cyst", body="Live wording.")
+    draft = "Draft wording with [a draft page](/conditions/not-written/)."
+
+    response = clinician_client.post(
+        change_url(live), change_data(live, body=draft, _continue="1"), follow=True
+    )
+
+    live.refresh_from_db()
+    assert live.body == "Live wording."  # the edit waits in the working draft
+    assert "You are editing the working draft" in response.text
+    warnings = field_row(response.text, "body")
+    assert "<code>/conditions/not-written/</code>: this condition is not live." in warnings

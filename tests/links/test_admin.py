@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conditions.services.drafts import save_draft
 from links.models import ExternalLink, LinkUse
 from tests.factories import ConditionFactory, FAQFactory
 from tests.test_roles import change_url
@@ -47,6 +48,21 @@ def test_the_review_box_lists_items_holding_broken_links(clinician_client):
     assert FINE not in broken
     assert "Mended since" not in broken
     assert broken.index("Baker") < broken.index("Can I run?")  # A–Z
+
+
+def test_the_review_box_counts_a_live_pages_working_draft_and_its_live_text(clinician_client):
+    added = ConditionFactory(name="Added in a draft", body="No links live.")
+    save_draft(added, {"body": f"Now [gone]({GONE})."})
+    mended = ConditionFactory(name="Mended in a draft", body=f"Live [gone]({GONE}).")
+    save_draft(mended, {"body": "Mended, waiting for review."})
+    link = checked(GONE, added, status_code=404, is_broken=True)
+    LinkUse.objects.create(link=link, item=mended, field="body")
+
+    html = clinician_client.get(INDEX).text
+
+    broken = html[html.index("Broken links to other sites") :]
+    # Both hold the link: one will put it live, the other still shows it to patients.
+    assert "Added in a draft" in broken and "Mended in a draft" in broken
 
 
 def test_the_review_box_says_nothing_of_links_when_none_is_broken(clinician_client):

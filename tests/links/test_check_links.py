@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from conditions.models import Status
+from conditions.services.drafts import save_draft
 from links.models import ExternalLink, LinkUse
 from tests.factories import ConditionFactory, FAQFactory, TreatmentFactory
 
@@ -83,6 +84,19 @@ def test_a_second_run_updates_the_record_as_items_change(link_server):
 
     assert list(ExternalLink.objects.values_list("url", "status_code")) == [(ok, 200)]
     assert places(ok) == {(type(condition), condition.pk, "body")}
+
+
+def test_links_in_a_live_pages_working_draft_are_recorded_too():
+    live = ConditionFactory(body="[old](https://example.org/old)")
+    save_draft(live, {"body": "[new](https://example.org/new)"})
+    live.refresh_from_db()
+    assert live.body == "[old](https://example.org/old)"  # the draft waits for review
+
+    run("--dry-run")
+    run("--host", "nothing.example")
+
+    assert places("https://example.org/old") == {(type(live), live.pk, "body")}
+    assert places("https://example.org/new") == {(type(live), live.pk, "body")}
 
 
 def test_host_checks_only_that_hosts_links_and_keeps_the_others_last_result(link_server):
