@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
+from conditions.admin_import import can_preview_import, import_view
 from conditions.links import LinkCheckedTextarea, link_problems
 from conditions.models import (
     REVIEW_SOON_DAYS,
@@ -597,6 +598,26 @@ class ConditionAdmin(NamedContentAdmin):
         ),
         ContentAdmin.review_fieldset,
     ]
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=self._url_name("import"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        return import_view(self, request)
+
+    # It checks CSRF itself, once the upload's size limit is set (conditions/admin_import.py).
+    import_view.csrf_exempt = True
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_preview_import": can_preview_import(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.method == "GET":

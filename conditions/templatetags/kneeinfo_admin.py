@@ -5,6 +5,7 @@ from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.db.models import Q
 from django.urls import reverse
 
+from conditions.admin_import import can_preview_import
 from conditions.models import REVIEW_SOON_DAYS, content_models
 from faq.models import FAQ
 from links.services import items_with_broken_links
@@ -38,6 +39,14 @@ def faqs_needing_question():
     for faq in faqs:
         faq.admin_url = reverse("admin:faq_faq_change", args=[faq.pk])
     return faqs
+
+
+@register.simple_tag(takes_context=True)
+def article_import_url(context):
+    """The admin's "Import an article" page, for those who may use it; else ''."""
+    if can_preview_import(context["request"].user):
+        return reverse("admin:conditions_condition_import")
+    return ""
 
 
 @register.simple_tag
