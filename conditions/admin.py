@@ -21,7 +21,7 @@ from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
 from conditions.admin_import import can_preview_import, import_view
-from conditions.links import internal_link_problems
+from conditions.links import LinkCheckedTextarea, link_problems
 from conditions.models import (
     REVIEW_SOON_DAYS,
     ClinicianProfile,
@@ -259,6 +259,12 @@ class ContentAdmin(SimpleHistoryAdmin):
     def has_working_draft(self, obj):
         return obj.has_draft
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.model.markdown_fields:
+            field.widget = LinkCheckedTextarea(attrs=field.widget.attrs)
+        return field
+
     @admin.display(description="Tags")
     def tag_list(self, obj):
         names = sorted(tag.name for tag in obj.tags.all())
@@ -334,14 +340,19 @@ class ContentAdmin(SimpleHistoryAdmin):
             )
 
     def warn_of_dead_links(self, request, item):
-        for name in item.markdown_fields:
-            label = item._meta.get_field(name).verbose_name
-            for href, problem in internal_link_problems(getattr(item, name)):
-                self.message_user(
-                    request,
-                    f"{label.capitalize()}: the link to {href}: {problem}.",
-                    messages.WARNING,
-                )
+        """Say, once, which fields list links that lead nowhere (each link is shown there)."""
+        fields = [
+            item._meta.get_field(name).verbose_name
+            for name in item.markdown_fields
+            if link_problems(getattr(item, name))
+        ]
+        if fields:
+            self.message_user(
+                request,
+                f"'{item}' is saved, but links in its {' and '.join(fields)} lead nowhere: "
+                "the warnings beside the field say which.",
+                messages.WARNING,
+            )
 
     def _run(self, request, queryset, step, done):
         succeeded, failures = 0, []

@@ -8,6 +8,7 @@ from django.urls import reverse
 from conditions.admin_import import can_preview_import
 from conditions.models import REVIEW_SOON_DAYS, content_models
 from faq.models import FAQ
+from links.services import items_with_broken_links
 
 register = template.Library()
 
@@ -65,3 +66,9 @@ def waiting_to_go_live():
             item.when = min(t for t in (item.go_live_at, item.take_down_at) if t is not None)
             scheduled.append(item)
     return {"drafts": drafts, "scheduled": sorted(scheduled, key=lambda item: item.when)}
+
+
+@register.simple_tag
+def broken_links():
+    """Items holding a link to another site that `check_links` last found broken."""
+    return items_with_broken_links()
