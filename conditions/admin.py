@@ -20,7 +20,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
-from conditions.links import internal_link_problems
+from conditions.admin_import import can_preview_import, import_view
+from conditions.links import LinkCheckedTextarea, link_problems
 from conditions.models import (
     REVIEW_SOON_DAYS,
     ClinicianProfile,
@@ -262,6 +263,12 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
     def has_working_draft(self, obj):
         return obj.has_draft
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.model.markdown_fields:
+            field.widget = LinkCheckedTextarea(attrs=field.widget.attrs)
+        return field
+
     @admin.display(description="Tags")
     def tag_list(self, obj):
         names = sorted(tag.name for tag in obj.tags.all())
@@ -337,14 +344,19 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
             )
 
     def warn_of_dead_links(self, request, item):
-        for name in item.markdown_fields:
-            label = item._meta.get_field(name).verbose_name
-            for href, problem in internal_link_problems(getattr(item, name)):
-                self.message_user(
-                    request,
-                    f"{label.capitalize()}: the link to {href}: {problem}.",
-                    messages.WARNING,
-                )
+        """Say, once, which fields list links that lead nowhere (each link is shown there)."""
+        fields = [
+            item._meta.get_field(name).verbose_name
+            for name in item.markdown_fields
+            if link_problems(getattr(item, name))
+        ]
+        if fields:
+            self.message_user(
+                request,
+                f"'{item}' is saved, but links in its {' and '.join(fields)} lead nowhere: "
+                "the warnings beside the field say which.",
+                messages.WARNING,
+            )
 
     def _run(self, request, queryset, step, done):
         succeeded, failures = 0, []
@@ -587,6 +599,26 @@ class ConditionAdmin(NamedContentAdmin):
         ),
         ContentAdmin.review_fieldset,
     ]
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=self._url_name("import"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        return import_view(self, request)
+
+    # It checks CSRF itself, once the upload's size limit is set (conditions/admin_import.py).
+    import_view.csrf_exempt = True
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_preview_import": can_preview_import(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.method == "GET":

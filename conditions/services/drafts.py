@@ -7,7 +7,10 @@ advice and goes live at once, as it always did. Publishing copies the draft onto
 deletes it, in one transaction. An item that is not live has no draft: its row is edited.
 """
 
+import json
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from conditions.models import Status, WorkingDraft
@@ -68,8 +71,12 @@ def save_edit(item, user=None):
             values = draft_values(item)
             if draft is None:
                 draft = WorkingDraft(item=item)
-            draft.values, draft.updated_by = values, user
-            draft.save()
+            # As stored: a save that leaves the draft as it was (content staff adding a tag)
+            # keeps who last changed its wording, and when.
+            stored = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+            if draft.pk is None or draft.values != stored:
+                draft.values, draft.updated_by = stored, user
+                draft.save()
             _save_live_row(item, values)
         else:
             if draft is not None:

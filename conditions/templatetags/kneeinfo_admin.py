@@ -5,8 +5,10 @@ from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.db.models import Q
 from django.urls import reverse
 
+from conditions.admin_import import can_preview_import
 from conditions.models import REVIEW_SOON_DAYS, content_models
 from faq.models import FAQ
+from links.services import items_with_broken_links
 
 register = template.Library()
 
@@ -39,6 +41,14 @@ def faqs_needing_question():
     return faqs
 
 
+@register.simple_tag(takes_context=True)
+def article_import_url(context):
+    """The admin's "Import an article" page, for those who may use it; else ''."""
+    if can_preview_import(context["request"].user):
+        return reverse("admin:conditions_condition_import")
+    return ""
+
+
 @register.simple_tag
 def waiting_to_go_live():
     """Live items with a working draft, and items scheduled to go live or be taken down.
@@ -56,3 +66,9 @@ def waiting_to_go_live():
             item.when = min(t for t in (item.go_live_at, item.take_down_at) if t is not None)
             scheduled.append(item)
     return {"drafts": drafts, "scheduled": sorted(scheduled, key=lambda item: item.when)}
+
+
+@register.simple_tag
+def broken_links():
+    """Items holding a link to another site that `check_links` last found broken."""
+    return items_with_broken_links()

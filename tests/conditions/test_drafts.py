@@ -130,6 +130,19 @@ def test_other_names_links_and_tags_go_live_while_the_draft_waits(clinician_clie
     assert with_draft(row).body == "Draft wording."
 
 
+def test_a_save_that_leaves_the_draft_as_it_was_keeps_who_wrote_it(
+    staff_client, clinician, live_condition
+):
+    save_draft(live_condition, {"body": "Draft wording."}, user=clinician)
+    saved = draft_of(live_condition).updated_at
+    opened = with_draft(fresh(live_condition))
+    response = staff_client.post(change_url(opened), change_data(opened, tags="knee"))
+    assert response.status_code == 302
+    draft = draft_of(live_condition)
+    assert (draft.updated_by, draft.updated_at) == (clinician, saved)
+    assert list(fresh(live_condition).tags.names()) == ["knee"]
+
+
 def test_editing_back_to_the_live_wording_drops_the_draft(live_condition):
     save_draft(live_condition, {"body": "Draft wording."})
     item = with_draft(fresh(live_condition))
