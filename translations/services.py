@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
-from django.utils import translation
+from django.utils import timezone, translation
 
 from conditions.models import Status, page_url
 from kneeinfo.cache import generation_cached
@@ -83,6 +83,11 @@ class LiveTranslation:
     @property
     def alternate_name_list(self):
         return self.alternate_names
+
+    @property
+    def is_review_overdue(self):
+        """As EditorialModel's: the page's review line reads the translation's own review."""
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
 
 def translations_of(model, language):

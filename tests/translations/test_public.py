@@ -45,6 +45,7 @@ def test_a_live_translation_reads_like_the_english_item(condition, translation, 
     assert found.language == "es"
     assert found.reviewed_by == clinician and found.review_note == "Checked"
     assert not found.out_of_date and not found.english_callout
+    assert found.next_review_due is not None and not found.is_review_overdue
     assert found.english_url == "/conditions/bakers-cyst/"
     assert not hasattr(found, "question")
 
