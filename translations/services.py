@@ -90,6 +90,68 @@ class LiveTranslation:
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
 
+class TranslatedItem:
+    """An English item as its live translation reads: the translated wording, other names and
+    review in place of the English; everything else (id, slug, links, tags, urgency, methods)
+    the item's own. What a page in that language shows, its templates and structured data
+    unchanged. `english` is the item itself, for what the page shows of the English (a callout
+    that changed, the link to the English page). Never saved, never cached.
+    """
+
+    def __init__(self, item, translation):
+        self.english = item
+        self.translation = translation
+
+    def __getattr__(self, name):
+        if name in {"english", "translation"} or name.startswith("__"):
+            raise AttributeError(name)
+        value = self.translation.values.get(name)
+        # A field the translation leaves blank reads as the English has it.
+        return value if value else getattr(self.english, name)
+
+    def __str__(self):
+        return getattr(self, translatable(self.english).title)
+
+    @property
+    def alternate_name_list(self):
+        return self.translation.alternate_names
+
+    @property
+    def alternate_names(self):
+        return "\n".join(self.translation.alternate_names)
+
+    @property
+    def all_names(self):
+        return [self.name, *self.alternate_name_list]
+
+    @property
+    def reviewed_by(self):
+        return self.translation.reviewed_by
+
+    @property
+    def last_reviewed_on(self):
+        return self.translation.last_reviewed_on
+
+    @property
+    def next_review_due(self):
+        return self.translation.next_review_due
+
+    @property
+    def review_note(self):
+        return self.translation.review_note
+
+    @property
+    def is_review_overdue(self):
+        return self.translation.is_review_overdue
+
+
+def in_language(item, language):
+    """The item as a page in `language` shows it: a TranslatedItem if it has a live translation,
+    else the item itself (shown in English under a notice). What live_translation() costs."""
+    found = live_translation(item, language)
+    return item if found is None else TranslatedItem(item, found)
+
+
 def translations_of(model, language):
     """Every translation of `model`'s items into `language`, whatever its state."""
     return Translation.objects.filter(

@@ -6,6 +6,8 @@ from conditions.models import Condition, RedFlagRule, Status, Symptom
 from conditions.services import workflow
 from tests.factories import ConditionFactory, SymptomFactory
 from translations.services import (
+    TranslatedItem,
+    in_language,
     live_translation,
     live_translations,
     translated_names,
@@ -120,3 +122,33 @@ def test_a_languages_sitemap_keeps_what_is_translated(condition, translation):
     kept = with_live_translation(Condition.objects.published(), "es")
     assert list(kept) == [condition]
     assert untranslated not in kept
+
+
+def test_a_translated_item_reads_as_the_translation_and_keeps_the_rest(
+    condition, translation, clinician
+):
+    condition.alternate_names = "Popliteal cyst"
+    condition.body = "The English body."
+    condition.save()
+    page_item = in_language(Condition.objects.get(pk=condition.pk), "es")
+    assert isinstance(page_item, TranslatedItem)
+    assert (page_item.name, page_item.summary) == ("Quiste de Baker", "Un quiste.")
+    assert str(page_item) == "Quiste de Baker"
+    assert page_item.urgent_help == "Llame al 911."
+    assert page_item.all_names == ["Quiste de Baker", "Quiste poplíteo"]
+    assert page_item.alternate_names == "Quiste poplíteo"
+    # What the translation does not give, the English item does.
+    assert page_item.body == "The English body."
+    assert (page_item.pk, page_item.slug, page_item.urgency) == (
+        condition.pk,
+        "bakers-cyst",
+        "urgent",
+    )
+    assert page_item.get_absolute_url() == condition.get_absolute_url()
+    assert page_item.english.name == "Baker's cyst"
+    assert page_item.last_reviewed_on is None and page_item.reviewed_by is None
+    assert page_item.translation.out_of_date
+
+
+def test_an_untranslated_item_is_shown_as_it_is(condition):
+    assert in_language(condition, "es") is condition
