@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from conditions.models import Condition, Symptom, Tag, Treatment
 from conditions.text import render_markdown
 from faq.models import FAQ
+from kneeinfo import languages
 
 _HREF = re.compile(r'<a [^>]*href="([^"]+)"')
 
@@ -38,7 +40,9 @@ def _site_path(href):
 
 def _problem(path):
     try:
-        match = resolve(path)
+        # An address resolves in its own language: /es/... is a Spanish page.
+        with translation.override(languages.language_of(path)):
+            match = resolve(path)
     except Resolver404:
         return "no page has this address"
     slug = match.kwargs.get("slug")
