@@ -14,11 +14,13 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 
 from conditions.models import Condition, Symptom, Tag, Treatment
 from conditions.text import render_markdown
 from faq.models import FAQ
+from kneeinfo import languages
 from links.models import ExternalLink
 
 _HREF = re.compile(r'<a [^>]*href="([^"]+)"')
@@ -60,7 +62,9 @@ def external_links(markdown_source):
 
 def _problem(path):
     try:
-        match = resolve(path)
+        # An address resolves in its own language: /es/... is a Spanish page.
+        with translation.override(languages.language_of(path)):
+            match = resolve(path)
     except Resolver404:
         return "no page has this address"
     slug = match.kwargs.get("slug")

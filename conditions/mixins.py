@@ -1,13 +1,17 @@
 """What the public views of every app share: staff previews of drafts, breadcrumbs, lists paged
-with a kept count of their items, and schema.org data."""
+with a kept count of their items, schema.org data, and content in the page's language."""
 
+from django.conf import settings
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from conditions.models import page_url
 from conditions.services.drafts import with_draft
+from conditions.translations import live_translation
+from kneeinfo import languages
 from kneeinfo.cache import generation_cached
 
 
@@ -79,6 +83,8 @@ class BreadcrumbMixin:
         context = super().get_context_data(**kwargs)
         label, url_name = self.section
         item = context.get("object")
+        # The label is translated now: JSON-LD's breadcrumbs need a plain string.
+        label = str(label)
         context["breadcrumbs"] = (
             [(label, page_url(url_name)), (str(item), None)] if item else [(label, None)]
         )
@@ -94,4 +100,33 @@ class StructuredDataMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["structured_data"] = self.structured_data(context)
+        return context
+
+
+class ContentLanguageMixin:
+    """A content item's page in the page's language: its live translation, or the English.
+
+    Adds to the context `translation` (the item's live translation into the page's language, or
+    None), `untranslated` (a page not in English whose item has no live translation: it shows
+    the English under a notice, marked lang="en-US", and tells search engines not to index it),
+    `content_lang` (the language tag of content that is not in the page's language, else "")
+    and `page_languages` (the languages the item can be read in, for hreflang). Costs what
+    live_translation() costs for each language but English.
+    """
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = {
+            code: live_translation(self.object, code)
+            for code in languages.codes()
+            if code != settings.LANGUAGE_CODE
+        }
+        current = get_language()
+        untranslated = current in found and found[current] is None
+        context.update(
+            translation=found.get(current),
+            untranslated=untranslated,
+            content_lang=languages.tag(settings.LANGUAGE_CODE) if untranslated else "",
+            page_languages=[settings.LANGUAGE_CODE, *(code for code, t in found.items() if t)],
+        )
         return context

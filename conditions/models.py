@@ -18,6 +18,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
@@ -35,7 +37,8 @@ class Initial(models.Func):
 
 
 @cache
-def _reversed(url_name, takes_slug):
+def _reversed(url_name, takes_slug, language):
+    # `language` is part of the key only: reverse() gives the active language's address.
     if takes_slug:
         return reverse(url_name, args=["-"]).removesuffix("-/")
     return reverse(url_name)
@@ -44,13 +47,14 @@ def _reversed(url_name, takes_slug):
 def page_url(url_name, slug=None):
     """The URL named `url_name`, for `slug` if it ends in <slug>/: how every page builds links.
 
-    Each name is reversed once per process and a slug appended to its prefix: pages link dozens
-    of items, reverse() costs more than the rest of a link, and the script prefix is fixed for a
-    deployment. `{% page_url %}` is the same in templates.
+    In the active language: /es/... on a Spanish page. Each name is reversed once per process
+    and language, and a slug appended to its prefix: pages link dozens of items, reverse() costs
+    more than the rest of a link, and the script prefix is fixed for a deployment.
+    `{% page_url %}` is the same in templates.
     """
     if slug is None:
-        return _reversed(url_name, takes_slug=False)
-    return f"{_reversed(url_name, takes_slug=True)}{quote(slug)}/"
+        return _reversed(url_name, False, get_language())
+    return f"{_reversed(url_name, True, get_language())}{quote(slug)}/"
 
 
 class TimeStampedModel(models.Model):
@@ -62,10 +66,11 @@ class TimeStampedModel(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    UNPUBLISHED = "unpublished", "Unpublished"
+    # Translated: a staff preview of a Spanish page names the state in its banner.
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 # How far ahead the admin lists and filters items as due for review soon.
@@ -383,6 +388,16 @@ def tag_field():
     )
 
 
+# The names migration 0002 gives the four areas: a fixed vocabulary that pages translate like
+# the interface ({% translate area.name %}); a name changed in the admin is shown as it is.
+KNEE_AREA_NAMES = [
+    gettext_noop("Back of the knee"),
+    gettext_noop("Front of the knee"),
+    gettext_noop("Inner side of the knee"),
+    gettext_noop("Outer side of the knee"),
+]
+
+
 class KneeArea(models.Model):
     """Where on the knee a condition hurts; the symptom checker's diagram is drawn from these."""
 
@@ -433,12 +448,12 @@ class Symptom(NamedContent):
 
 class Treatment(NamedContent):
     class Kind(models.TextChoices):
-        SELF_CARE = "self_care", "Self-care"
-        MEDICATION = "medication", "Medication"
-        THERAPY = "therapy", "Therapy"
-        INJECTION = "injection", "Injection"
-        SUPPORT = "support", "Support or brace"
-        SURGERY = "surgery", "Surgery"
+        SELF_CARE = "self_care", _("Self-care")
+        MEDICATION = "medication", _("Medication")
+        THERAPY = "therapy", _("Therapy")
+        INJECTION = "injection", _("Injection")
+        SUPPORT = "support", _("Support or brace")
+        SURGERY = "surgery", _("Surgery")
 
     clinical_fields = ("name", "kind", "description")
     markdown_fields = ("description",)
@@ -469,15 +484,15 @@ class Condition(NamedContent):
     class Urgency(models.TextChoices):
         # Where a US patient goes: their doctor, an urgent care center today, or 911 and the
         # emergency room. Blank means the page has no urgent-help callout.
-        NONE = "", "No urgent-help callout"
-        NON_URGENT = "non_urgent", "Non-urgent: make an appointment with your doctor"
-        URGENT = "urgent", "Urgent: get care today (your doctor or an urgent care center)"
-        IMMEDIATE = "immediate", "Immediate: call 911 or go to the emergency room"
+        NONE = "", _("No urgent-help callout")
+        NON_URGENT = "non_urgent", _("Non-urgent: make an appointment with your doctor")
+        URGENT = "urgent", _("Urgent: get care today (your doctor or an urgent care center)")
+        IMMEDIATE = "immediate", _("Immediate: call 911 or go to the emergency room")
 
     class Onset(models.TextChoices):
-        ANY = "", "Either"
-        INJURY = "injury", "After an injury"
-        GRADUAL = "gradual", "Gradually"
+        ANY = "", _("Either")
+        INJURY = "injury", _("After an injury")
+        GRADUAL = "gradual", _("Gradually")
 
     clinical_fields = ("name", "summary", "body", "urgency", "urgent_help", "onset")
     markdown_fields = ("body",)

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages come from the shared cache before sessions, auth or the database are touched.
     "kneeinfo.cache.PageCacheMiddleware",
+    # The page's language from its address, before anything renders or resolves a URL.
+    "kneeinfo.languages.LanguageFromPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,9 +190,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# English at today's addresses, Spanish under /es/ (kneeinfo/languages.py): the language comes
+# from the address alone, so every page can be cached by its URL.
+LANGUAGES = [("en-us", "English"), ("es", "Español")]
+USE_I18N = True
+# The Spanish interface, compiled by `manage.py compile_translations` (make run, serve and test).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as US readers write them ("December 3, 2026"); Spanish keeps Django's own formats.
+FORMAT_MODULE_PATH = ["kneeinfo.formats"]
 TIME_ZONE = "America/New_York"
-# English only: no translation machinery on every request.
-USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
