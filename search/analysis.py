@@ -11,12 +11,11 @@ compares names. Spanish is searched in memory on both databases (search/backends
 
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 
 import Stemmer
 
-from conditions.text import singular
+from conditions.text import fold, singular
 
 # PostgreSQL's tsearch_data/english.stop: the words its `english` configuration ignores.
 _STOPWORD_TEXT = """
@@ -191,13 +190,6 @@ _SPANISH_STOPWORD_TEXT = """
 SPANISH_STOPWORDS = frozenset(_SPANISH_STOPWORD_TEXT.split())
 
 
-def fold(text):
-    """`text` without accents or tildes ("rotuliana" for "rotuliána", "nino" for "niño"):
-    patients often type Spanish without them."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 class Spanish:
     """How search reads Spanish: accents folded, Spanish stop words left out, words reduced by
     Snowball's Spanish stemmer ('rodillas' and 'rodilla' both give 'rodill')."""
@@ -228,3 +220,8 @@ class Spanish:
 
 SPANISH = Spanish()
 ANALYZERS = {analyzer.code: analyzer for analyzer in (ENGLISH, SPANISH)}
+
+
+def analyzer_for(language):
+    """How search reads a language code ("en-us", "es"): English for any it does not know."""
+    return ANALYZERS.get(language.split("-")[0], ENGLISH)

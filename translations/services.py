@@ -152,6 +152,17 @@ def in_language(item, language):
     return item if found is None else TranslatedItem(item, found)
 
 
+def translated_items(items, language):
+    """The items (of one English model) in a list, each with a live translation into `language`
+    as a TranslatedItem reading it. One query; nothing is compared with the English (a list
+    shows no out-of-date notice)."""
+    items = list(items)
+    if not items:
+        return items
+    found = live_translations(items, language, fields=translatable(items[0]).fields)
+    return [TranslatedItem(item, found[item.pk]) if item.pk in found else item for item in items]
+
+
 def translations_of(model, language):
     """Every translation of `model`'s items into `language`, whatever its state."""
     return Translation.objects.filter(
