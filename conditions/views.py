@@ -71,14 +71,18 @@ def condition_link_targets():
     return generation_cached("condition-link-targets", build)
 
 
+def condition_body_render(condition):
+    """The body as HTML, mentions of other published conditions linked to their pages."""
+    html = render_markdown(condition.body)
+    return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
+
+
 def condition_body_html(condition):
     """The body as safe HTML, mentions of other conditions linked; cached until content changes."""
-
-    def build():
-        html = render_markdown(condition.body)
-        return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
-
-    return mark_safe(generation_cached(f"condition-body-{condition.pk}", build))
+    html = generation_cached(
+        f"condition-body-{condition.pk}", lambda: condition_body_render(condition)
+    )
+    return mark_safe(html)
 
 
 SIMILAR_COUNT = 5
