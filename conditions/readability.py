@@ -76,11 +76,14 @@ class Figures:
     long_sentences: int
 
 
+def text_html(text, markdown):
+    """Text as its page shows it: Markdown rendered and cleaned, plain text escaped."""
+    return render_markdown(text or "") if markdown else str(escape(text or ""))
+
+
 def field_html(item, name, value=None):
-    """A field of `item` (or `value` for it) as its page shows it: Markdown rendered and
-    cleaned, plain text escaped."""
-    value = (getattr(item, name) if value is None else value) or ""
-    return render_markdown(value) if name in item.markdown_fields else str(escape(value))
+    """A field of `item`, or `value` for it, as its page shows it."""
+    return text_html(getattr(item, name) if value is None else value, name in item.markdown_fields)
 
 
 def _pieces(html):
@@ -167,6 +170,14 @@ def reading_grade(item, values=None):
     `values` ({field name: text}) stands in for the item's own, as a form about to save them.
     """
     return measure(*graded_html(item, values).values()).grade
+
+
+def grades_store(model, fields):
+    """Measure and store the reading grade of every row of `model`, whose graded fields are
+    `fields` ({name: whether it is Markdown}). For migrations, whose models lack our save()."""
+    for item in model.objects.only("pk", *fields):
+        htmls = [text_html(getattr(item, name), markdown) for name, markdown in fields.items()]
+        model.objects.filter(pk=item.pk).update(reading_grade=measure(*htmls).grade)
 
 
 # Jargon ----------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ jargon list the editor's preview marks, with its first terms, edited by clinicia
 
 import django.db.models.functions.text
 from django.db import migrations, models
-from django.utils.html import escape
 
 from kneeinfo.roles import group_permissions_add, group_permissions_remove
 
@@ -58,9 +57,12 @@ ROLE_PERMISSIONS = {
     "Clinician": [f"{action}_jargonterm" for action in ("add", "change", "delete", "view")],
     "Content staff": ["view_jargonterm"],
 }
-# What each content type's page shows patients as its text, and which of it is Markdown.
-GRADED = {"condition": ("summary", "body"), "symptom": ("description",), "treatment": ("description",)}
-MARKDOWN = {"body", "description"}
+# What each content type's page shows patients as its text: {field: whether it is Markdown}.
+GRADED = {
+    "condition": {"summary": False, "body": True},
+    "symptom": {"description": True},
+    "treatment": {"description": True},
+}
 
 
 def terms_add(apps, schema_editor):
@@ -80,18 +82,11 @@ def roles_remove(apps, schema_editor):
 
 
 def grades_measure(apps, schema_editor):
-    # The app's measure, as saves use it from now on; update() so no history row is written.
-    from conditions.readability import measure
-    from conditions.text import render_markdown
+    # The app's measure, as saves use it from now on.
+    from conditions.readability import grades_store
 
     for model_name, fields in GRADED.items():
-        model = apps.get_model("conditions", model_name)
-        for item in model.objects.only("pk", *fields):
-            htmls = [
-                render_markdown(getattr(item, name)) if name in MARKDOWN else escape(getattr(item, name))
-                for name in fields
-            ]
-            model.objects.filter(pk=item.pk).update(reading_grade=measure(*htmls).grade)
+        grades_store(apps.get_model("conditions", model_name), fields)
 
 
 class Migration(migrations.Migration):

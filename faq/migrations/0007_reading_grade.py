@@ -4,13 +4,10 @@ from django.db import migrations, models
 
 
 def grades_measure(apps, schema_editor):
-    # The app's measure, as saves use it from now on; update() so no history row is written.
-    from conditions.readability import measure
-    from conditions.text import render_markdown
+    # The app's measure, as saves use it from now on.
+    from conditions.readability import grades_store
 
-    FAQ = apps.get_model("faq", "FAQ")
-    for faq in FAQ.objects.only("pk", "answer"):
-        FAQ.objects.filter(pk=faq.pk).update(reading_grade=measure(render_markdown(faq.answer)).grade)
+    grades_store(apps.get_model("faq", "FAQ"), {"answer": True})
 
 
 class Migration(migrations.Migration):
