@@ -5,6 +5,7 @@ Content staff edit tags, cross-links and alternate names and see clinical text r
 read-only fields are left out of the form, so a crafted POST cannot change them either.
 """
 
+from csp.constants import SELF
 from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
@@ -367,9 +368,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         # The preview is framed by the change form (same origin only), and the page it shows
         # loads the public stylesheet.
         preview = self.admin_site.admin_view(
-            csp_replace({"frame-ancestors": ["'self'"]})(
-                xframe_options_sameorigin(self.preview_view)
-            )
+            csp_replace({"frame-ancestors": [SELF]})(xframe_options_sameorigin(self.preview_view))
         )
         return [
             path("preview/", preview, name=self._url_name("preview_add")),

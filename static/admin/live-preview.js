@@ -44,6 +44,8 @@
         signal: controller.signal,
       })
         .then(function (response) {
+          // An expired session is sent to the login page, which is no preview.
+          if (response.redirected) throw new Error("you have been signed out: sign in again in another tab");
           if (!response.ok) {
             throw new Error(
               response.status === 403

@@ -130,3 +130,23 @@ def test_on_a_narrow_screen_the_preview_comes_below_the_form(editor, open_chromi
         fields_box, preview_box = fields.bounding_box(), preview.bounding_box()
         assert preview_box["y"] >= fields_box["y"] + fields_box["height"]
         assert preview_box["width"] <= 390
+
+
+def test_a_preview_that_fails_says_so_and_keeps_the_last_one(editor, open_chromium):
+    from playwright.sync_api import expect
+
+    url, cookie = editor
+    with open_chromium() as browser:
+        page, _ = signed_in_page(browser, cookie, javascript=True)
+        page.goto(url)
+        frame = page.frame_locator("#live-preview-frame")
+        expect(frame.locator(".body")).to_contain_text("Put ice on it.")
+        page.context.clear_cookies()  # signed out, as when the session expires
+
+        page.locator("#id_body").press("End")
+        page.locator("#id_body").press_sequentially(" More", delay=20)
+        status = page.locator(".live-preview-status")
+        expect(status).to_contain_text("The preview could not be updated")
+        expect(status).to_contain_text("signed out")
+        expect(frame.locator(".body")).to_contain_text("Put ice on it.")
+        assert page.locator("#id_body").input_value().endswith(" More")
