@@ -10,8 +10,8 @@ points reads as short sentences rather than one long run.
   opinion (it needs three sentences or more). textstat is pinned at 0.7.4, which counts
   syllables with pyphen's shipped dictionaries: releases after 0.7.8 fetch NLTK data at run
   time (which fails offline), 0.7.7 and 0.7.8 install a top-level `tests` package beside ours,
-  0.7.6's wheel lacks a module it imports, and 0.7.5 loads the CMU pronouncing dictionary at
-  import (a second and 70 MB) and fails on any word missing from the current one.
+  0.7.6's wheel lacks a module it imports, and 0.7.5 loads the whole CMU pronouncing
+  dictionary at import and fails on any word missing from the current one.
 - **Long sentences**: over LONG_SENTENCE_WORDS words.
 - **Jargon**: a term of the jargon list (`JargonTerm`, edited by clinicians in the admin) that
   the page does not explain where it first uses it. It is explained when it is followed right
