@@ -1,10 +1,13 @@
 """What the public views of every app share: staff previews of drafts, breadcrumbs, lists paged
 with a kept count of their items, and schema.org data."""
 
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from conditions.models import page_url
+from conditions.services.drafts import with_draft
 from kneeinfo.cache import generation_cached
 
 
@@ -38,7 +41,8 @@ class KeptCountMixin:
 
 
 class PreviewMixin:
-    """Let staff with view permission open unpublished items; everyone else gets a 404."""
+    """Let staff with view permission open unpublished items, and see a live item's working
+    draft in place of its live version; everyone else gets a 404 or the live version."""
 
     def can_preview(self, model):
         user = self.request.user
@@ -48,9 +52,18 @@ class PreviewMixin:
     def content(self, model):
         return model.objects.all() if self.can_preview(model) else model.objects.published()
 
+    def get_object(self, queryset=None):
+        item = super().get_object(queryset)
+        return with_draft(item) if self.can_preview(type(item)) else item
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["preview"] = not self.object.is_published
+        if getattr(self.object, "working_draft", None) is not None:
+            opts = self.object._meta
+            context["draft_compare_url"] = reverse(
+                admin_urlname(opts, "draft_compare"), args=[self.object.pk]
+            )
         return context
 
 

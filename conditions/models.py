@@ -9,7 +9,9 @@ from urllib.parse import quote
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
@@ -112,6 +114,12 @@ _MOVES = {
 }
 
 
+# The sign-off of an item's wording: a working draft carries its own until it is published.
+REVIEW_FIELDS = (
+    "last_reviewed_on", "next_review_due", "reviewed_by", "review_note", "reviewed_fingerprint",
+)  # fmt: skip
+
+
 class RelationSnapshot(models.Model):
     """Added to every historical record: the item's links and tags as they were after the save."""
 
@@ -124,8 +132,9 @@ class RelationSnapshot(models.Model):
 class EditorialModel(TimeStampedModel):
     """Fields every piece of patient-facing content carries: its state, review and history.
 
-    A sign-off is bound to the clinical text it approved (`reviewed_fingerprint`): once that text
-    changes, a published item goes back to review instead of keeping a stale sign-off.
+    A sign-off is bound to the clinical text it approved (`reviewed_fingerprint`). The row of a
+    published item is its live version: edits to its clinical text wait, with their own
+    sign-off, in a WorkingDraft until they are published (conditions/services/drafts.py).
     """
 
     # Fields whose wording is clinical advice; subclasses list theirs. Only clinicians edit them.
@@ -171,6 +180,20 @@ class EditorialModel(TimeStampedModel):
         help_text="The US school grade a reader needs for the page's text (Flesch–Kincaid), "
         "measured on each save.",
     )
+    go_live_at = models.DateTimeField(
+        "go live at",
+        null=True,
+        blank=True,
+        help_text="Publish the signed-off wording (the working draft, if there is one) at this "
+        "time. Needs manage.py publish_scheduled to run from cron.",
+    )
+    take_down_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Unpublish the page at this time, for example when its advice expires.",
+    )
+    working_drafts = GenericRelation("conditions.WorkingDraft")
 
     objects = ContentQuerySet.as_manager()
     history = HistoricalRecords(inherit=True, bases=[RelationSnapshot])
@@ -179,10 +202,6 @@ class EditorialModel(TimeStampedModel):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.sign_off_is_stale:
-            self._change_reason = self.move_to(Status.IN_REVIEW)
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
         update_fields = kwargs.get("update_fields")
         if update_fields is None or set(update_fields) & set(self.readability_fields):
             self.reading_grade = reading_grade(self)
@@ -194,10 +213,10 @@ class EditorialModel(TimeStampedModel):
         """Change the item's state, unsaved, and return what its history should say of the move.
 
         The one place a state changes (an item starts as a draft, or published by the import):
-        the workflow's steps call it, and so does save(), to send a published item whose
-        clinical text changed since its sign-off back to review. Raise WorkflowError where the
-        item may not move there now: only signed-off wording is published, and any other
-        published item must be unpublished before it goes to review.
+        the workflow's steps call it. Raise WorkflowError where the item may not move there now:
+        only signed-off wording is published, and a published item must be unpublished before
+        it goes to review (edits to it wait in its working draft instead, see
+        conditions/services/drafts.py).
         """
         if status == Status.PUBLISHED and (blocker := self.publish_blocker()):
             raise WorkflowError(f"'{self}' cannot be published: {blocker}")
@@ -207,19 +226,19 @@ class EditorialModel(TimeStampedModel):
                 "Mark it as clinically reviewed first."
             )
         if status == Status.IN_REVIEW and self.status == Status.PUBLISHED:
-            if not self.sign_off_is_stale:
-                raise WorkflowError(
-                    f"'{self}' is published; unpublish it first to send it to review."
-                )
-            message = "Clinical text changed after sign-off: sent back to review"
-        else:
-            message = _MOVES[status]
+            raise WorkflowError(f"'{self}' is published; unpublish it first to send it to review.")
         self.status = status
-        return message
+        return _MOVES[status]
 
     def publish_blocker(self):
         """What must be done before this item can be published beyond a sign-off, or ''."""
         return ""
+
+    @property
+    def draft_fields(self):
+        """What an edit of a published item keeps in its working draft: its clinical wording and
+        the sign-off that covers it."""
+        return (*self.clinical_fields, *REVIEW_FIELDS)
 
     @property
     def is_published(self):
@@ -235,11 +254,6 @@ class EditorialModel(TimeStampedModel):
         return bool(self.reviewed_fingerprint) and (
             self.reviewed_fingerprint == self.clinical_fingerprint()
         )
-
-    @property
-    def sign_off_is_stale(self):
-        """Signed off once, but the clinical text has changed since."""
-        return bool(self.reviewed_fingerprint) and not self.is_signed_off
 
     @property
     def is_review_overdue(self):
@@ -614,7 +628,8 @@ class JargonTerm(TimeStampedModel):
     without explaining it (conditions/readability.py says what counts as explaining).
 
     Kept in the database, not a file, so that clinicians grow the list from the admin as they
-    meet words patients stumble on, with no release; migration 0015 ships the first terms.
+    meet words patients stumble on, with no release; the readability migration ships the first
+    terms.
     """
 
     term = models.CharField(
@@ -644,6 +659,36 @@ class JargonTerm(TimeStampedModel):
     def as_dict(cls):
         """{term: plain words} of every term. One query."""
         return dict(cls.objects.values_list("term", "plain_words"))
+
+
+class WorkingDraft(models.Model):
+    """The edited wording of a published item and its sign-off, waiting to be published.
+
+    The item's own row goes on serving patients (every public page reads rows) until a clinician
+    publishes the draft, which copies `values` onto the row and deletes the draft. `values` maps
+    each of the item's draft_fields to its value as a model field serialises it.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    values = models.JSONField(encoder=DjangoJSONEncoder)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="working_draft_one_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"Working draft of {self.item}"
 
 
 class ReviewReminder(models.Model):

@@ -79,6 +79,9 @@ def condition_body_render(condition):
 
 def condition_body_html(condition):
     """The body as safe HTML, mentions of other conditions linked; cached until content changes."""
+    if getattr(condition, "working_draft", None) is not None:
+        # A staff preview of wording that is not live: never kept.
+        return mark_safe(condition_body_render(condition))
     html = generation_cached(
         f"condition-body-{condition.pk}", lambda: condition_body_render(condition)
     )

@@ -11,7 +11,16 @@ from faq.views import FAQDetailView
 @admin.register(FAQ)
 class FAQAdmin(ContentAdmin):
     public_view = FAQDetailView
-    list_display = ["question", "order", "status", "signed_off", "grade", "tag_list", "updated_at"]
+    list_display = [
+        "question",
+        "order",
+        "status",
+        "signed_off",
+        "has_working_draft",
+        "grade",
+        "tag_list",
+        "updated_at",
+    ]
     search_fields = ["question", "answer"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["conditions"]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "search",
     "clinic",
     "appointments",
+    "links",
 ]
 
 MIDDLEWARE = [

@@ -172,3 +172,15 @@ def seed_article_for_class(django_db_setup, django_db_blocker):
 def seed_site(django_db_setup, django_db_blocker):
     """The site as `make run` seeds it (`seed_site`), once per module, rolled back after it."""
     yield from _seed_kept_open(django_db_blocker, "seed_site")
+
+
+@pytest.fixture
+def as_role(client, request):
+    """Log the client in as the role named by the test's `role` parameter."""
+
+    def login(role):
+        user = request.getfixturevalue(role)
+        client.force_login(user)
+        return client
+
+    return login

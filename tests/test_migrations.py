@@ -32,8 +32,8 @@ def test_the_readability_migrations_measure_what_is_there_and_ship_the_jargon_li
     )
     faq = FAQFactory(answer="Rest your knee. Multidisciplinary rehabilitation helps.")
     measured = condition.reading_grade, faq.reading_grade
-    call_command("migrate", "conditions", "0014_review_reminders", verbosity=0)
-    call_command("migrate", "faq", "0006_published_faq_has_question", verbosity=0)
+    call_command("migrate", "conditions", "0015_working_drafts_and_schedule", verbosity=0)
+    call_command("migrate", "faq", "0007_schedule", verbosity=0)
     assert not Group.objects.filter(permissions__codename="add_jargonterm").exists()
 
     call_command("migrate", verbosity=0)

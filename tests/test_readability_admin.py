@@ -217,3 +217,19 @@ def test_content_staff_see_the_jargon_list_but_do_not_change_it(staff_client):
     staff_client.post(change, {"term": "effusion", "plain_words": "changed", "_save": "Save"})
     term.refresh_from_db()
     assert term.plain_words == "fluid in the knee"
+
+
+def test_a_live_pages_working_draft_is_graded_not_its_live_wording(clinician_client):
+    condition = ConditionFactory(name="Live page", summary="A lump.", body=PLAIN)
+    live_grade = condition.reading_grade
+    response = clinician_client.post(change_url(condition), change_data(condition, body=HARD))
+    assert response.status_code == 302
+    condition.refresh_from_db()
+    # Patients still read the plain live page, and the list sorts by it...
+    assert (condition.body, condition.reading_grade) == (PLAIN, live_grade)
+    # ...while signing off concerns the draft's wording.
+    page = clinician_client.get(change_url(condition)).text
+    assert "(Flesch–Kincaid, as last saved): above the target" in page
+    confirm = run_action(clinician_client, "condition", "sign_off", [condition])
+    assert confirm.status_code == 200
+    assert "1 of the 1 selected page reads above the target" in confirm.text

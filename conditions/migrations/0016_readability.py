@@ -92,7 +92,7 @@ def grades_measure(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conditions', '0014_review_reminders'),
+        ('conditions', '0015_working_drafts_and_schedule'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]

@@ -13,7 +13,7 @@ def grades_measure(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('faq', '0006_published_faq_has_question'),
+        ('faq', '0007_schedule'),
     ]
 
     operations = [
