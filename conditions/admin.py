@@ -292,7 +292,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         return item if item is None else with_draft(item)
 
     def save_model(self, request, obj, form, change):
-        if save_edit(obj, request.user) is not None:
+        if save_edit(obj, request.user) is not None and not form.cleaned_data.get("publish"):
             self.message_user(
                 request,
                 f"'{obj}' is live: your changes to its wording are kept as a working draft. "
