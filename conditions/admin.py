@@ -5,17 +5,24 @@ Content staff edit tags, cross-links and alternate names and see clinical text r
 read-only fields are left out of the form, so a crafted POST cannot change them either.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
@@ -26,6 +33,7 @@ from conditions.models import (
     REVIEW_SOON_DAYS,
     ClinicianProfile,
     Condition,
+    JargonTerm,
     KneeArea,
     RedFlagRule,
     Status,
@@ -37,6 +45,8 @@ from conditions.models import (
     WorkingDraft,
     permission_name,
 )
+from conditions.preview import UnsavedItem, form_choice, form_tags, preview_page
+from conditions.readability import reading_grade
 from conditions.services import many_changes
 from conditions.services.drafts import draft_of, save_edit, with_draft
 from conditions.services.tags import tag_merge, tag_names_fold, tag_rename
@@ -49,6 +59,15 @@ from conditions.services.workflow import (
 )
 from conditions.symptom_checker import red_flags_for
 from conditions.text import word_diff
+from conditions.views import (
+    SUBLIST_PAGE_SIZE,
+    ConditionDetailView,
+    SymptomDetailView,
+    TreatmentDetailView,
+    condition_body_render,
+    condition_lists,
+    published_conditions,
+)
 from translations.admin_links import TranslationLinksMixin
 
 
@@ -148,6 +167,12 @@ class ContentAdminForm(forms.ModelForm):
         label="Publish after saving",
         help_text="Only signed-off wording can be published.",
     )
+    # Shown (as a checkbox) only once a sign-off is refused for reading above the target.
+    sign_off_above_target = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Sign off although it reads above the target grade",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,6 +203,8 @@ class ContentAdminForm(forms.ModelForm):
                 "have not been saved. They are still in the form below: copy what you need, "
                 "open the page again to see the newer version, and make your changes there."
             )
+        if cleaned.get("sign_off") and not cleaned.get("sign_off_above_target"):
+            self._confirm_reading_grade(cleaned)
         if cleaned.get("publish") and not cleaned.get("sign_off"):
             clinical_changed = set(self.changed_data) & set(self.instance.clinical_fields)
             if not self.instance.is_signed_off or clinical_changed:
@@ -187,6 +214,19 @@ class ContentAdminForm(forms.ModelForm):
                     "this wording' to sign it off and publish it together.",
                 )
         return cleaned
+
+    def _confirm_reading_grade(self, cleaned):
+        """Ask for a second tick before signing off wording that reads above the target."""
+        grade = reading_grade(self.instance, cleaned)
+        target = settings.READABILITY_TARGET_GRADE
+        if grade is not None and grade > target:
+            self.fields["sign_off_above_target"].widget = forms.CheckboxInput()
+            self.add_error(
+                "sign_off",
+                f"This wording reads at grade {grade}, above the target of grade {target}: the "
+                "preview marks its long sentences and unexplained jargon. To sign it off as it "
+                "is, also check 'Sign off although it reads above the target grade'.",
+            )
 
 
 class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
@@ -200,18 +240,29 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
     }
     list_filter = ["status", WaitingFilter, ReviewDueFilter, "tags"]
     save_on_top = True
-    change_form_template = "admin/content_change_form.html"
     actions = ["submit_for_review", "sign_off", "publish", "unpublish"]
+    change_form_template = "admin/content_change_form.html"
     object_history_list_template = "admin/content_history_list.html"
+    # The public view whose page the preview shows (its section, its item's name in templates).
+    public_view = None
     # What content staff may change; everything else is read-only for them.
     staff_editable_fields = ("alternate_names", "related", "tags", "conditions")
-    workflow_fields = ("status", "last_reviewed_on", "reviewed_by", "created_at", "updated_at")
+    workflow_fields = (
+        "status",
+        "reading_level",
+        "last_reviewed_on",
+        "reviewed_by",
+        "created_at",
+        "updated_at",
+    )
     review_fieldset = (
         "Publishing and review",
         {
             "fields": [
                 "status",
+                "reading_level",
                 "sign_off",
+                "sign_off_above_target",
                 "review_note",
                 "publish",
                 "go_live_at",
@@ -225,6 +276,10 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
             ]
         },
     )
+
+    class Media:
+        css = {"all": ["admin/kneeinfo.css"]}
+        js = ["admin/live-preview.js"]
 
     def get_queryset(self, request):
         drafts = WorkingDraft.objects.filter(
@@ -241,7 +296,7 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
         return item if item is None else with_draft(item)
 
     def save_model(self, request, obj, form, change):
-        if save_edit(obj, request.user) is not None:
+        if save_edit(obj, request.user) is not None and not form.cleaned_data.get("publish"):
             self.message_user(
                 request,
                 f"'{obj}' is live: your changes to its wording are kept as a working draft. "
@@ -250,6 +305,11 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["preview_url"] = (
+            reverse("admin:" + self._url_name("preview"), args=[obj.pk])
+            if obj is not None
+            else reverse("admin:" + self._url_name("preview_add"))
+        )
         if obj is not None and getattr(obj, "working_draft", None) is not None:
             context["compare_live_url"] = reverse(
                 "admin:" + self._url_name("draft_compare"), args=[obj.pk]
@@ -266,8 +326,31 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in self.model.markdown_fields:
-            field.widget = LinkCheckedTextarea(attrs=field.widget.attrs)
+            # The page's main text: room to write it, and its dead links listed beside it.
+            field.widget = LinkCheckedTextarea(attrs={**field.widget.attrs, "rows": 20})
         return field
+
+    @admin.display(description="Reading grade", ordering="reading_grade")
+    def grade(self, obj):
+        target = settings.READABILITY_TARGET_GRADE
+        if obj.reading_grade is not None and obj.reading_grade > target:
+            return format_html(
+                '<span class="above-target">{} (above {})</span>', obj.reading_grade, target
+            )
+        return obj.reading_grade
+
+    @admin.display(description="Reading grade")
+    def reading_level(self, obj):
+        # Of the wording the form opened with: a live item's working draft where it has one.
+        grade = reading_grade(obj)
+        target = settings.READABILITY_TARGET_GRADE
+        if grade is None:
+            return "No text yet; the preview measures it as you type."
+        verdict = "above" if grade > target else "within"
+        return (
+            f"{grade} (Flesch–Kincaid, as last saved): {verdict} the target of grade {target}. "
+            "The preview measures the text as you type."
+        )
 
     @admin.display(description="Tags")
     def tag_list(self, obj):
@@ -288,7 +371,7 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
         """Leave out the sign-off and publish choices for users who may not make them."""
         hidden = set()
         if not self.has_signoff_permission(request):
-            hidden.add("sign_off")
+            hidden.update({"sign_off", "sign_off_above_target"})
         if not self.has_publish_permission(request):
             hidden.add("publish")
         return [
@@ -378,6 +461,21 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Mark as clinically reviewed", permissions=["signoff"])
     def sign_off(self, request, queryset):
+        target = settings.READABILITY_TARGET_GRADE
+        # The wording signed off is the working draft's where there is one, not the live page's.
+        grades = [(item, reading_grade(with_draft(item))) for item in queryset]
+        above = [(item, grade) for item, grade in grades if (grade or 0) > target]
+        if above and "above_target_confirmed" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Sign off pages that read above the target grade?",
+                "opts": self.opts,
+                "items": queryset,
+                "above": above,
+                "target": target,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/sign_off_confirm.html", context)
         self._run(request, queryset, content_sign_off, "Signed off")
 
     @admin.action(description="Publish", permissions=["publish"])
@@ -411,7 +509,14 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
 
     def get_urls(self):
+        # The preview is framed by the change form (same origin only), and the page it shows
+        # loads the public stylesheet.
+        preview = self.admin_site.admin_view(
+            csp_replace({"frame-ancestors": [SELF]})(xframe_options_sameorigin(self.preview_view))
+        )
         return [
+            path("preview/", preview, name=self._url_name("preview_add")),
+            path("<path:object_id>/preview/", preview, name=self._url_name("preview")),
             path(
                 "<path:object_id>/draft/compare/",
                 self.admin_site.admin_view(self.draft_compare_view),
@@ -434,6 +539,34 @@ class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def preview_view(self, request, object_id=None):
+        """The item's public page as the posted change form stands, nothing saved: what the
+        form's Preview button and its live preview show. CSRF-checked by the admin."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if object_id is None:
+            item = None
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+        else:
+            item = self.get_object(request, object_id)
+            if item is None:
+                raise Http404("No such item")
+            if not self.has_view_or_change_permission(request, item):
+                raise PermissionDenied
+        form = self.get_form(request, item, change=item is not None)(request.POST, instance=item)
+        # Validating applies each value that is valid to form.instance, which is never saved.
+        form.is_valid()
+        item = form.instance
+        return HttpResponse(
+            preview_page(request, item, self.public_view, self.preview_context(item, form))
+        )
+
+    def preview_context(self, item, form):
+        """What the public view gives its template beside the item, from the form where it
+        edits it."""
+        raise NotImplementedError
 
     def history_view(self, request, object_id, extra_context=None):
         context = {"can_restore": self.has_signoff_permission(request), **(extra_context or {})}
@@ -577,6 +710,7 @@ class NamedContentAdmin(ContentAdmin):
         "status",
         "signed_off",
         "has_working_draft",
+        "grade",
         "tag_list",
         "next_review_due",
         "updated_at",
@@ -584,9 +718,24 @@ class NamedContentAdmin(ContentAdmin):
     search_fields = ["name", "alternate_names", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def preview_context(self, item, form):
+        """A symptom's or treatment's page: the item and the published conditions linked to it
+        (links made on the conditions' forms, so the saved ones)."""
+        conditions = published_conditions()
+        conditions = (
+            conditions.filter(**{self.public_view.condition_field: item.pk})
+            if item.pk
+            else conditions.none()
+        )
+        return {
+            self.public_view.context_object_name: UnsavedItem(item, tags=form_tags(form, item)),
+            "conditions": Paginator(conditions, SUBLIST_PAGE_SIZE).get_page(1),
+        }
+
 
 @admin.register(Condition)
 class ConditionAdmin(NamedContentAdmin):
+    public_view = ConditionDetailView
     list_filter = ["status", WaitingFilter, "urgency", "knee_areas", ReviewDueFilter, "tags"]
     search_fields = [*NamedContentAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["symptoms", "treatments", "related"]
@@ -625,6 +774,21 @@ class ConditionAdmin(NamedContentAdmin):
             self.warn_if_red_flag_without_callout(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def preview_context(self, item, form):
+        # Similar conditions and questions come from other items' links, as saved.
+        saved = condition_lists(item.pk) if item.pk else {"similar": [], "faqs": []}
+        return {
+            "condition": UnsavedItem(item),
+            "body_html": mark_safe(condition_body_render(item)),
+            "symptoms": form_choice(form, item, "symptoms").published(),
+            "treatments": form_choice(form, item, "treatments").published(),
+            "related": form_choice(form, item, "related").published(),
+            "knee_areas": form_choice(form, item, "knee_areas"),
+            "tags": [tag for tag in form_tags(form, item) if not tag.is_hidden],
+            "similar": saved["similar"],
+            "faqs": saved["faqs"],
+        }
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self.warn_if_red_flag_without_callout(request, form.instance)
@@ -646,6 +810,7 @@ class ConditionAdmin(NamedContentAdmin):
 
 @admin.register(Symptom)
 class SymptomAdmin(NamedContentAdmin):
+    public_view = SymptomDetailView
     list_display = [
         *NamedContentAdmin.list_display[:2],
         "in_symptom_checker",
@@ -673,6 +838,7 @@ class SymptomAdmin(NamedContentAdmin):
 
 @admin.register(Treatment)
 class TreatmentAdmin(NamedContentAdmin):
+    public_view = TreatmentDetailView
     list_display = ["name", "kind", *NamedContentAdmin.list_display[1:]]
     list_filter = ["kind", *ContentAdmin.list_filter]
     search_fields = [*NamedContentAdmin.search_fields, "description"]
@@ -798,6 +964,14 @@ class RedFlagRuleAdmin(TranslationLinksMixin, admin.ModelAdmin):
     @admin.display(description="Fires when all of these are chosen")
     def symptom_list(self, obj):
         return ", ".join(symptom.name for symptom in obj.symptoms.all())
+
+
+@admin.register(JargonTerm)
+class JargonTermAdmin(admin.ModelAdmin):
+    """The words the editor's preview marks where a page does not explain them."""
+
+    list_display = ["term", "plain_words", "updated_at"]
+    search_fields = ["term", "plain_words"]
 
 
 @admin.register(ClinicianProfile)

@@ -71,23 +71,25 @@ class PreviewMixin:
         return context
 
 
-class BreadcrumbMixin:
-    """Give the page a breadcrumb trail: Home › its section › the item (if it is one).
+def breadcrumb_trail(section, item=None):
+    """The trail after Home: the section, linked when an item (last, unlinked) follows it.
 
     `section` is the (label, URL name) of the section's page.
     """
+    label, url_name = section
+    # The label is translated lazily: JSON-LD's breadcrumbs need a plain string.
+    label = str(label)
+    return [(label, page_url(url_name)), (str(item), None)] if item else [(label, None)]
+
+
+class BreadcrumbMixin:
+    """Give the page a breadcrumb trail: Home › its section › the item (if it is one)."""
 
     section = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        label, url_name = self.section
-        item = context.get("object")
-        # The label is translated now: JSON-LD's breadcrumbs need a plain string.
-        label = str(label)
-        context["breadcrumbs"] = (
-            [(label, page_url(url_name)), (str(item), None)] if item else [(label, None)]
-        )
+        context["breadcrumbs"] = breadcrumb_trail(self.section, context.get("object"))
         return context
 
 

@@ -24,6 +24,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
+from conditions.readability import reading_grade
+
 
 class Initial(models.Func):
     """The upper-case first character of a text, as the A–Z page groups names.
@@ -154,6 +156,8 @@ class EditorialModel(TimeStampedModel):
     history_relations = ()
     # Whether the model has `tags` from the shared vocabulary (a translation has its item's).
     tagged = True
+    # The text patients read as the page, graded for reading level (conditions/readability.py).
+    readability_fields = ()
 
     status = models.CharField(
         max_length=20,
@@ -182,6 +186,13 @@ class EditorialModel(TimeStampedModel):
         help_text="One line on what changed at the last review. Shown on the public page.",
     )
     reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    reading_grade = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The US school grade a reader needs for the page's text (Flesch–Kincaid), "
+        "measured on each save.",
+    )
     go_live_at = models.DateTimeField(
         "go live at",
         null=True,
@@ -202,6 +213,14 @@ class EditorialModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.readability_fields):
+            self.reading_grade = reading_grade(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "reading_grade"}
+        super().save(*args, **kwargs)
 
     def move_to(self, status):
         """Change the item's state, unsaved, and return what its history should say of the move.
@@ -415,6 +434,7 @@ class KneeArea(models.Model):
 class Symptom(NamedContent):
     clinical_fields = ("name", "description")
     markdown_fields = ("description",)
+    readability_fields = ("description",)
 
     description = models.TextField(
         blank=True, help_text="What the symptom is like, in plain words. Markdown is allowed."
@@ -457,6 +477,7 @@ class Treatment(NamedContent):
 
     clinical_fields = ("name", "kind", "description")
     markdown_fields = ("description",)
+    readability_fields = ("description",)
 
     kind = models.CharField(
         max_length=20,
@@ -496,6 +517,7 @@ class Condition(NamedContent):
 
     clinical_fields = ("name", "summary", "body", "urgency", "urgent_help", "onset")
     markdown_fields = ("body",)
+    readability_fields = ("summary", "body")
     history_relations = ("symptoms", "treatments", "related", "knee_areas")
 
     summary = models.TextField(
@@ -631,6 +653,44 @@ class RedFlagRule(TimeStampedModel):
 
     def get_absolute_url(self):
         return page_url("conditions:symptom_checker")
+
+
+class JargonTerm(TimeStampedModel):
+    """A word patients may not know, marked in the editor's preview where a page uses it
+    without explaining it (conditions/readability.py says what counts as explaining).
+
+    Kept in the database, not a file, so that clinicians grow the list from the admin as they
+    meet words patients stumble on, with no release; the readability migration ships the first
+    terms.
+    """
+
+    term = models.CharField(
+        max_length=60,
+        help_text="A word or phrase, as written; plurals and any case match too.",
+    )
+    plain_words = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Plainer words to say instead, or a short explanation, offered in the preview.",
+    )
+
+    class Meta:
+        ordering = [Lower("term")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                name="jargon_term_unique_any_case",
+                violation_error_message="This term is already on the list.",
+            )
+        ]
+
+    def __str__(self):
+        return self.term
+
+    @classmethod
+    def as_dict(cls):
+        """{term: plain words} of every term. One query."""
+        return dict(cls.objects.values_list("term", "plain_words"))
 
 
 class WorkingDraft(models.Model):

@@ -86,17 +86,22 @@ def condition_link_targets():
     return generation_cached(f"condition-link-targets-{get_language()}", build)
 
 
+def condition_body_render(condition):
+    """The body as HTML, mentions of other published conditions linked to their pages."""
+    html = render_markdown(condition.body)
+    return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
+
+
 def condition_body_html(condition):
     """The body as safe HTML, mentions of other conditions linked (to pages in the active
     language); cached until content changes."""
-
-    def build():
-        html = render_markdown(condition.body)
-        return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
-
     if getattr(condition, "working_draft", None) is not None:
-        return mark_safe(build())  # a staff preview of wording that is not live: never kept
-    return mark_safe(generation_cached(f"condition-body-{condition.pk}-{get_language()}", build))
+        # A staff preview of wording that is not live: never kept.
+        return mark_safe(condition_body_render(condition))
+    html = generation_cached(
+        f"condition-body-{condition.pk}-{get_language()}", lambda: condition_body_render(condition)
+    )
+    return mark_safe(html)
 
 
 SIMILAR_COUNT = 5

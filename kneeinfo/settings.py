@@ -276,6 +276,9 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # How long a clinical sign-off stays current (3 years, as health-information standards ask).
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 3 * 365)
+# The US school grade patient pages should read at or below (NIH and AMA ask for grades 6–8);
+# signing off wording above it asks for a confirmation.
+READABILITY_TARGET_GRADE = env_int("READABILITY_TARGET_GRADE", 8)
 
 # Appointment requests: days a request is kept after it arrives (manage.py
 # purge_appointment_requests deletes older ones), and how many one address may send an hour.

@@ -21,7 +21,7 @@ from django.utils import translation
 
 from clinic.models import ClinicProfile, Location
 from conditions import structured_data
-from conditions.links import internal_link_problems
+from conditions.links import link_problems
 from conditions.models import Condition
 from kneeinfo import languages
 from tests.factories import (
@@ -517,11 +517,9 @@ def test_a_kept_spanish_condition_page_costs_one_query_as_the_english_one(
 
 
 def test_a_link_to_a_spanish_page_is_checked_as_that_page(knee_site):
-    assert internal_link_problems("[Quiste](/es/conditions/bakers-cyst/)") == []
-    assert internal_link_problems("[Temas](/es/tags/swelling/)") == []
-    assert internal_link_problems("[No](/es/conditions/no-such-condition/)") == [
+    assert link_problems("[Quiste](/es/conditions/bakers-cyst/)") == []
+    assert link_problems("[Temas](/es/tags/swelling/)") == []
+    assert link_problems("[No](/es/conditions/no-such-condition/)") == [
         ("/es/conditions/no-such-condition/", "this condition is not live")
     ]
-    assert internal_link_problems("[No](/es/nowhere/)") == [
-        ("/es/nowhere/", "no page has this address")
-    ]
+    assert link_problems("[No](/es/nowhere/)") == [("/es/nowhere/", "no page has this address")]

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -131,13 +132,28 @@ class TranslationAdmin(ContentAdmin):
     list_filter = ["status", "language", KindFilter, WaitingFilter, ReviewDueFilter]
     search_fields = ["values", "alternate_names"]
     staff_editable_fields = ("alternate_names",)
+    # Reading grades measure English (Flesch–Kincaid): a translation's review leaves them out.
+    workflow_fields = tuple(f for f in ContentAdmin.workflow_fields if f != "reading_level")
     fieldsets = [
         ("Other names", {"fields": ["alternate_names"]}),
-        ContentAdmin.review_fieldset,
+        (
+            ContentAdmin.review_fieldset[0],
+            {
+                "fields": [
+                    field
+                    for field in ContentAdmin.review_fieldset[1]["fields"]
+                    if field not in {"reading_level", "sign_off_above_target"}
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("source")
+
+    def preview_view(self, request, object_id=None):
+        # The change form offers none: the translation's page in its language shows it.
+        raise Http404("Translations have no live preview: save, then open the page.")
 
     @admin.display(description="English")
     def english(self, obj):

@@ -1,6 +1,7 @@
 """Admin index additions: what is overdue or soon due for clinical review, and other to-dos."""
 
 from django import template
+from django.conf import settings
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.db.models import Q
 from django.urls import reverse
@@ -72,3 +73,21 @@ def waiting_to_go_live():
 def broken_links():
     """Items holding a link to another site that `check_links` last found broken."""
     return items_with_broken_links()
+
+
+HARDEST_COUNT = 5
+
+
+@register.simple_tag
+def hardest_to_read():
+    """The published pages with the highest reading grades, hardest first. A query per type."""
+    pages = []
+    for model in content_models():
+        items = model.objects.published().filter(reading_grade__isnull=False)
+        for item in items.order_by("-reading_grade")[:HARDEST_COUNT]:
+            item.admin_url = reverse(admin_urlname(model._meta, "change"), args=[item.pk])
+            pages.append(item)
+    return {
+        "pages": sorted(pages, key=lambda item: -item.reading_grade)[:HARDEST_COUNT],
+        "target": settings.READABILITY_TARGET_GRADE,
+    }

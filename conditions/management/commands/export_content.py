@@ -2,10 +2,10 @@
 
 The file holds every row of the conditions, faq and translations apps (conditions, symptoms,
 treatments, FAQs, their translations, knee areas, tags and their links, tag redirects, clinician
-profiles, and every historical record), with relations by primary key and content types and
-users by natural key, so it loads into an empty database of either kind (SQLite or PostgreSQL).
-Users named by the content (reviewers, history authors) are listed by name only: no passwords, no
-permissions.
+profiles, the jargon list, and every historical record), with relations by primary key and
+content types and users by natural key, so it loads into an empty database of either kind
+(SQLite or PostgreSQL). Users named by the content (reviewers, history authors) are listed by
+name only: no passwords, no permissions.
 """
 
 import datetime
