@@ -130,18 +130,35 @@ class ListInPageLanguageMixin:
         return context
 
 
+def content_language(translations):
+    """What an item's page tells its templates about languages, from `translations` (the item's
+    live translations, by language code; the English is the item itself).
+
+    `translation` (the item's translation into the page's language, or None), `untranslated` (a
+    page not in English without one: it shows the English under a notice, marked lang="en-US",
+    and tells search engines not to index it), `content_lang` (the language tag of content that
+    is not in the page's language, else "") and `page_languages` (the languages the item can be
+    read in, for hreflang). The public templates read all four.
+    """
+    current = get_language()
+    translation = translations.get(current)
+    untranslated = current != settings.LANGUAGE_CODE and translation is None
+    return {
+        "translation": translation,
+        "untranslated": untranslated,
+        "content_lang": languages.tag(settings.LANGUAGE_CODE) if untranslated else "",
+        "page_languages": [settings.LANGUAGE_CODE, *translations],
+    }
+
+
 class ContentLanguageMixin:
     """A content item's page in the page's language: its live translation, or the English.
 
     The page's object reads as its live translation when it has one (in_page_language(); its
-    English item is `english` in the context). Adds to the context `translation` (the item's live
-    translation into the page's language, or None: its `out_of_date` and `english_callout` say
-    whether the page must point to the English and show the English urgent-help callout),
-    `untranslated` (a page not in English whose item has no live translation: it shows the
-    English under a notice, marked lang="en-US", and tells search engines not to index it),
-    `content_lang` (the language tag of content that is not in the page's language, else "")
-    and `page_languages` (the languages the item can be read in, for hreflang). Costs what
-    live_translation() costs for each language but English.
+    English item is `english` in the context), and content_language() is added to the context:
+    its `translation`'s `out_of_date` and `english_callout` say whether the page must point to
+    the English and show the English urgent-help callout. Costs what live_translation() costs
+    for each language but English.
     """
 
     def get_object(self, queryset=None):
@@ -155,13 +172,5 @@ class ContentLanguageMixin:
             for code in languages.codes()
             if code != settings.LANGUAGE_CODE
         }
-        current = get_language()
-        untranslated = current in found and found[current] is None
-        context.update(
-            english=english,
-            translation=found.get(current),
-            untranslated=untranslated,
-            content_lang=languages.tag(settings.LANGUAGE_CODE) if untranslated else "",
-            page_languages=[settings.LANGUAGE_CODE, *(code for code, t in found.items() if t)],
-        )
+        context.update(english=english, **content_language({c: t for c, t in found.items() if t}))
         return context

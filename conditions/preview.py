@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from conditions import readability
-from conditions.mixins import breadcrumb_trail
+from conditions.mixins import breadcrumb_trail, content_language
 from conditions.models import JargonTerm, Tag
 
 
@@ -89,6 +89,9 @@ def preview_page(request, item, public_view, context):
             "figures": readability.item_figures(item),
             "jargon": jargon,
             "long_sentence_words": readability.LONG_SENTENCE_WORDS,
+            # The form's own wording, in English, with no translation: the public templates
+            # need these (a filter given a missing variable fails the whole block.super).
+            **content_language({}),
             **context,
         },
         request=request,

@@ -89,6 +89,19 @@ def test_the_preview_renders_the_typed_text_with_the_public_template(clinician_c
     assert 'class="breadcrumbs"' in page and "Conditions A–Z" in page
 
 
+def test_the_preview_keeps_the_page_when_the_form_names_alternate_names(
+    clinician_client, bakers_cyst
+):
+    # The alternate names go through a filter that needs the page's language context: without
+    # it the whole public page fell out of the preview, leaving only the reading figures.
+    data = change_data(bakers_cyst, alternate_names="Popliteal cyst")
+    page = clinician_client.post(preview_url(bakers_cyst), data).text
+    assert '<article class="condition">' in page
+    assert '<p class="also-known">Also called: Popliteal cyst</p>' in page
+    # The preview is the English wording only: no Spanish page to point search engines to.
+    assert 'hreflang="es"' not in page.split("</head>")[0]
+
+
 def test_the_preview_shows_the_reading_figures_and_marks(clinician_client, bakers_cyst):
     data = change_data(bakers_cyst, summary="A swelling.", body=HARD_BODY)
     page = clinician_client.post(preview_url(bakers_cyst), data).text
