@@ -524,7 +524,12 @@ def test_a_spanish_page_costs_the_queries_its_english_page_costs(client, busy_si
     english = queries(client, url)
 
     assert english > 0
-    assert queries(client, spanish(url)) == english + SPANISH_EXTRA.get(url, 0)
+    extra = SPANISH_EXTRA.get(url, 0)
+    if url.startswith("/search/") and connection.vendor == "postgresql":
+        # English search is one statement and its planner setting on PostgreSQL; Spanish search
+        # is answered from memory, as on SQLite (README, "Search", In Spanish).
+        extra = -2
+    assert queries(client, spanish(url)) == english + extra
 
 
 def test_a_kept_spanish_condition_page_costs_one_query_as_the_english_one(
