@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("faq.urls")),
     path("", include("search.urls")),
     path("", include("appointments.urls")),
+    path("", include("feedback.urls")),
     path(
         "sitemap.xml",
         index,
