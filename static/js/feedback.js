@@ -32,16 +32,28 @@
     });
   }
 
+  // The button pressed is part of what a form sends ("helpful=no").
+  function withChoice(data, submitter) {
+    if (submitter && submitter.name) {
+      data.set(submitter.name, submitter.value);
+    }
+    return data;
+  }
+
   function sendPlainly(form, submitter) {
-    form.dataset.plain = "yes";
-    form.querySelectorAll("button").forEach(function (button) {
-      button.disabled = false;
-    });
-    form.requestSubmit(submitter || null);
+    if (submitter && submitter.name) {
+      var chosen = document.createElement("input");
+      chosen.type = "hidden";
+      chosen.name = submitter.name;
+      chosen.value = submitter.value;
+      form.appendChild(chosen);
+    }
+    // submit() fires no submit event: this script does not catch the form again.
+    form.submit();
   }
 
   function send(widget, form, submitter) {
-    var data = new FormData(form, submitter || null);
+    var data = withChoice(new FormData(form), submitter);
     form.querySelectorAll("button").forEach(function (button) {
       button.disabled = true;
     });
@@ -72,13 +84,14 @@
   }
 
   document.querySelectorAll("[data-feedback]").forEach(function (widget) {
+    // For browsers whose submit event does not say which button was pressed.
+    var pressed = null;
+    widget.addEventListener("click", function (event) {
+      pressed = event.target.closest("button");
+    });
     widget.addEventListener("submit", function (event) {
-      var form = event.target;
-      if (form.dataset.plain) {
-        return;
-      }
       event.preventDefault();
-      send(widget, form, event.submitter);
+      send(widget, event.target, event.submitter || pressed);
     });
     watchCounts(widget);
   });

@@ -7,7 +7,7 @@ import pytest
 from feedback.models import Feedback
 from feedback.redaction import PHONE_REMOVED
 from tests.browser.test_accessibility import axe_violations
-from tests.factories import ConditionFactory
+from tests.factories import ConditionFactory, FAQFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -104,9 +104,29 @@ def test_a_patient_says_a_page_did_not_help_and_why(
     )
 
 
-def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, open_chromium):
-    from tests.factories import FAQFactory
+def test_when_sending_in_the_background_fails_the_form_is_sent_the_plain_way(
+    condition_page, open_chromium
+):
+    with open_chromium() as browser:
+        page = browser.new_page()
 
+        def no_background_sends(route):
+            if route.request.resource_type == "fetch":
+                route.abort()
+            else:
+                route.continue_()
+
+        page.route("**/feedback/", no_background_sends)
+        page.goto(condition_page)
+        page.get_by_role("button", name="Yes").click()
+        page.wait_for_url("**/feedback/")
+        assert page.locator("h1").inner_text() == "Thank you for your answer"
+        assert page.get_by_label("What helped you?").is_visible()
+
+    assert Feedback.objects.get().helpful is True
+
+
+def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, open_chromium):
     first = FAQFactory(question="Can I kneel?", order=1)
     second = FAQFactory(question="Can I run?", order=2)
     with open_chromium() as browser:
