@@ -1,6 +1,7 @@
 """The two steps of "Was this page helpful?": the answer, then an optional comment."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from feedback.redaction import plain
 
@@ -36,8 +37,11 @@ class CommentForm(forms.Form):
     def __init__(self, *args, helpful, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["comment"]
-        field.label = "What helped you?" if helpful else "What was missing or unclear?"
-        field.help_text = (
+        if helpful:
+            field.label = gettext_lazy("What helped you?")
+        else:
+            field.label = gettext_lazy("What was missing or unclear?")
+        field.help_text = gettext_lazy(
             "Do not include personal or medical details. We read every comment, but we cannot "
             "reply to it."
         )
@@ -48,10 +52,13 @@ class CommentForm(forms.Form):
     def clean_comment(self):
         comment = self.cleaned_data["comment"]
         if not comment:
-            raise forms.ValidationError("Write your comment, or go back to the page.")
+            raise forms.ValidationError(gettext("Write your comment, or go back to the page."))
         if len(comment) > COMMENT_MAX_LENGTH:
             raise forms.ValidationError(
-                f"Your comment has {len(comment)} characters; it can have at most "
-                f"{COMMENT_MAX_LENGTH}. Shorten it and send it again."
+                gettext(
+                    "Your comment has %(length)d characters; it can have at most %(limit)d. "
+                    "Shorten it and send it again."
+                )
+                % {"length": len(comment), "limit": COMMENT_MAX_LENGTH}
             )
         return comment
