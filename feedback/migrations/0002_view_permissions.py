@@ -15,11 +15,13 @@ PERMISSIONS = ["view_feedback"]
 
 
 def grant(apps, schema_editor):
-    group_permissions_add(apps, "feedback", GROUPS, PERMISSIONS)
+    for name in GROUPS:
+        group_permissions_add(apps, "feedback", name, PERMISSIONS)
 
 
 def revoke(apps, schema_editor):
-    group_permissions_remove(apps, "feedback", GROUPS, PERMISSIONS)
+    for name in GROUPS:
+        group_permissions_remove(apps, "feedback", name, PERMISSIONS)
 
 
 class Migration(migrations.Migration):

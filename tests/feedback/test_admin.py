@@ -17,7 +17,6 @@ from feedback.models import Feedback
 from tests.appointments.test_admin import injected
 from tests.factories import ConditionFactory, FAQFactory, FeedbackFactory, SymptomFactory
 from tests.test_hostile_content import CORPUS
-from tests.test_roles import as_role  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +69,7 @@ def test_the_migration_lets_clinicians_and_content_staff_read_answers_and_no_mor
         ("clinic_manager", False),
     ],
 )
-def test_clinicians_and_content_staff_read_answers_and_comments(as_role, role, allowed):  # noqa: F811
+def test_clinicians_and_content_staff_read_answers_and_comments(as_role, role, allowed):
     FeedbackFactory(page=ConditionFactory(name="Baker's cyst"), comment="Too many long words")
     client = as_role(role)
 
@@ -83,7 +82,7 @@ def test_clinicians_and_content_staff_read_answers_and_comments(as_role, role, a
 
 
 @pytest.mark.parametrize("role", ["clinician", "content_staff"])
-def test_nobody_in_a_group_adds_changes_or_deletes_an_answer(as_role, role):  # noqa: F811
+def test_nobody_in_a_group_adds_changes_or_deletes_an_answer(as_role, role):
     answer = FeedbackFactory(comment="As sent")
     client = as_role(role)
 
