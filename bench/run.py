@@ -45,6 +45,8 @@ PAGES = [
     ("home", "/"),
     ("A–Z list", "/conditions/"),
     ("condition", "/conditions/bakers-cyst/"),
+    # The same page in Spanish: seed_site loads its translation (translations/content/es.toml).
+    ("Spanish condition", "/es/conditions/bakers-cyst/"),
     ("tag", "/tags/knee/"),
     ("search", "/search/?q=swelling"),
     ("symptom checker", "/symptom-checker/?symptom=swelling&area=back"),
@@ -300,7 +302,9 @@ def main():
     )
     args = parser.parse_args()
     wanted = {name.strip().lower() for name in args.pages.split(",")}
-    pages = [(label, path) for label, path in PAGES if {label.lower(), label.split()[0]} & wanted]
+    pages = [
+        (label, path) for label, path in PAGES if {label.lower(), label.split()[0].lower()} & wanted
+    ]
     ensure_wrk()
     manage(base_env("sqlite://:memory:"), "collectstatic", "--noinput")
 

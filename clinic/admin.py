@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.models import ClinicProfile, Location
+from translations.admin_links import TranslationLinksMixin
 
 
 class LocationInline(admin.StackedInline):
@@ -23,8 +24,9 @@ class LocationInline(admin.StackedInline):
 
 
 @admin.register(ClinicProfile)
-class ClinicProfileAdmin(SimpleHistoryAdmin):
+class ClinicProfileAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
     inlines = [LocationInline]
+    change_form_template = "admin/translated_change_form.html"
     # A booking address typed without a scheme is a secure one.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -41,6 +43,9 @@ class ClinicProfileAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not ClinicProfile.objects.exists()
+
+    def translated_inline_items(self, obj):
+        return list(obj.locations.all())
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -68,6 +68,7 @@ from conditions.views import (
     condition_lists,
     published_conditions,
 )
+from translations.admin_links import TranslationLinksMixin
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -146,6 +147,12 @@ def _sign_off(item):
     return f"Signed off by {item.reviewed_by} on {date_format(item.last_reviewed_on, 'F j, Y')}"
 
 
+def compare_row(label, old, new):
+    """A row of the compare page: the newer value's changes marked word by word."""
+    changed = old != new
+    return (label, old, word_diff(old or "", new or "") if changed else new, changed)
+
+
 class ContentAdminForm(forms.ModelForm):
     """Adds sign-off and publish choices, and refuses to overwrite someone else's newer save."""
 
@@ -222,8 +229,9 @@ class ContentAdminForm(forms.ModelForm):
             )
 
 
-class ContentAdmin(SimpleHistoryAdmin):
-    """What every content type's admin shares: workflow, roles, review, history."""
+class ContentAdmin(TranslationLinksMixin, SimpleHistoryAdmin):
+    """What every content type's admin shares: workflow, roles, review, history, and links to
+    an item's translations."""
 
     form = ContentAdminForm
     formfield_overrides = {
@@ -279,12 +287,8 @@ class ContentAdmin(SimpleHistoryAdmin):
             content_type__model=self.opts.model_name,
             object_id=OuterRef("pk"),
         )
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("tags")
-            .annotate(has_draft=Exists(drafts))
-        )
+        queryset = super().get_queryset(request).annotate(has_draft=Exists(drafts))
+        return queryset.prefetch_related("tags") if self.model.tagged else queryset
 
     def get_object(self, request, object_id, from_field=None):
         """The item as its working draft has it: what editors edit, sign off and publish."""
@@ -598,18 +602,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         `older` and `newer` are anything with the model's field attributes: historical records,
         the live row, the item as its working draft has it.
         """
-        rows = []
-        for model_field in fields:
-            old, new = (_display(version, model_field) for version in (older, newer))
-            changed = old != new
-            rows.append(
-                (
-                    model_field.verbose_name,
-                    old,
-                    word_diff(old or "", new or "") if changed else new,
-                    changed,
-                )
-            )
+        rows = self.compare_rows(older, newer, fields)
         for name in sorted(
             set(getattr(older, "relations", {})) | set(getattr(newer, "relations", {}))
         ):
@@ -625,6 +618,14 @@ class ContentAdmin(SimpleHistoryAdmin):
             **context,
         }
         return TemplateResponse(request, "admin/content_compare.html", context)
+
+    def compare_rows(self, older, newer, fields):
+        """(label, older value, newer value with its changes marked, changed) for each field."""
+        rows = []
+        for model_field in fields:
+            old, new = (_display(version, model_field) for version in (older, newer))
+            rows.append(compare_row(model_field.verbose_name, old, new))
+        return rows
 
     def compare_view(self, request, object_id):
         """Two versions from the item's history, links and tags included."""
@@ -950,7 +951,8 @@ class KneeAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(RedFlagRule)
-class RedFlagRuleAdmin(admin.ModelAdmin):
+class RedFlagRuleAdmin(TranslationLinksMixin, admin.ModelAdmin):
+    change_form_template = "admin/translated_change_form.html"
     list_display = ["name", "urgency", "symptom_list", "is_active"]
     list_filter = ["is_active", "urgency"]
     search_fields = ["name", "advice", "symptoms__name"]

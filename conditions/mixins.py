@@ -10,9 +10,9 @@ from django.utils.translation import get_language
 
 from conditions.models import page_url
 from conditions.services.drafts import with_draft
-from conditions.translations import live_translation
 from kneeinfo import languages
 from kneeinfo.cache import generation_cached
+from translations.services import in_language, live_translation, translated_items
 
 
 class KeptCountPaginator(Paginator):
@@ -105,6 +105,31 @@ class StructuredDataMixin:
         return context
 
 
+def in_page_language(item):
+    """The item as a page in the active language shows it: in English the item; in another
+    language a TranslatedItem when it has a live translation (translations/services.py)."""
+    language = get_language()
+    return item if language == settings.LANGUAGE_CODE else in_language(item, language)
+
+
+def items_in_page_language(items):
+    """A list's items (of one model) as a page in the active language shows them: those with a
+    live translation read it. One query in another language than English, none in English."""
+    language = get_language()
+    return items if language == settings.LANGUAGE_CODE else translated_items(items, language)
+
+
+class ListInPageLanguageMixin:
+    """A ListView whose page of items reads as their live translations in the page's language
+    (one query in another language than English)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        items = items_in_page_language(context["object_list"])
+        context["object_list"] = context[self.context_object_name] = items
+        return context
+
+
 def content_language(translations):
     """What an item's page tells its templates about languages, from `translations` (the item's
     live translations, by language code; the English is the item itself).
@@ -129,16 +154,23 @@ def content_language(translations):
 class ContentLanguageMixin:
     """A content item's page in the page's language: its live translation, or the English.
 
-    Adds content_language() to the context. Costs what live_translation() costs for each
-    language but English.
+    The page's object reads as its live translation when it has one (in_page_language(); its
+    English item is `english` in the context), and content_language() is added to the context:
+    its `translation`'s `out_of_date` and `english_callout` say whether the page must point to
+    the English and show the English urgent-help callout. Costs what live_translation() costs
+    for each language but English.
     """
+
+    def get_object(self, queryset=None):
+        return in_page_language(super().get_object(queryset))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        english = getattr(self.object, "english", self.object)
         found = {
-            code: live_translation(self.object, code)
+            code: live_translation(english, code)
             for code in languages.codes()
             if code != settings.LANGUAGE_CODE
         }
-        context.update(content_language({code: t for code, t in found.items() if t}))
+        context.update(english=english, **content_language({c: t for c, t in found.items() if t}))
         return context

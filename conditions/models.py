@@ -125,6 +125,12 @@ REVIEW_FIELDS = (
 )  # fmt: skip
 
 
+def fingerprint(item, fields):
+    """A hash of the values of `fields` of `item`: changes whenever any of them does."""
+    values = [str(getattr(item, name)) for name in fields]
+    return hashlib.sha256(json.dumps(values).encode()).hexdigest()
+
+
 class RelationSnapshot(models.Model):
     """Added to every historical record: the item's links and tags as they were after the save."""
 
@@ -146,8 +152,10 @@ class EditorialModel(TimeStampedModel):
     clinical_fields = ()
     # Fields written in Markdown, whose links to the site are checked on save (conditions/links.py).
     markdown_fields = ()
-    # Many-to-many links kept in each historical record (tags are always kept).
+    # Many-to-many links kept in each historical record (tags too, on a tagged model).
     history_relations = ()
+    # Whether the model has `tags` from the shared vocabulary (a translation has its item's).
+    tagged = True
     # The text patients read as the page, graded for reading level (conditions/readability.py).
     readability_fields = ()
 
@@ -239,6 +247,10 @@ class EditorialModel(TimeStampedModel):
         """What must be done before this item can be published beyond a sign-off, or ''."""
         return ""
 
+    def on_sign_off(self):
+        """Called as a clinician signs the current wording off, before it is saved: a model
+        records here what else the sign-off covered (a translation, the English it matches)."""
+
     @property
     def draft_fields(self):
         """What an edit of a published item keeps in its working draft: its clinical wording and
@@ -251,8 +263,7 @@ class EditorialModel(TimeStampedModel):
 
     def clinical_fingerprint(self):
         """A hash of the clinical wording, to tell whether a sign-off still covers it."""
-        values = [str(getattr(self, name)) for name in self.clinical_fields]
-        return hashlib.sha256(json.dumps(values).encode()).hexdigest()
+        return fingerprint(self, self.clinical_fields)
 
     @property
     def is_signed_off(self):
@@ -266,7 +277,7 @@ class EditorialModel(TimeStampedModel):
 
     def relations_snapshot(self):
         """Tags and links as {name: [[pk, label], ...]}. Costs one query per relation."""
-        snapshot = {"tags": [[t.pk, t.name] for t in self.tags.all()]}
+        snapshot = {"tags": [[t.pk, t.name] for t in self.tags.all()]} if self.tagged else {}
         for name in self.history_relations:
             snapshot[name] = [[obj.pk, str(obj)] for obj in getattr(self, name).all()]
         return snapshot
@@ -311,7 +322,7 @@ class TagQuerySet(models.QuerySet):
     def with_published_use(self):
         """Annotate `use_count`: how many published items carry each tag. One query."""
         published_item = Q()
-        for model in content_models():
+        for model in tagged_models():
             published_item |= Q(
                 tagged_items__content_type__app_label=model._meta.app_label,
                 tagged_items__content_type__model=model._meta.model_name,
@@ -323,8 +334,14 @@ class TagQuerySet(models.QuerySet):
 
 
 def content_models():
-    """Every concrete content model in any app (each is tagged and has a published state)."""
+    """Every concrete content model in any app: each has a published state, a sign-off, a
+    history and a working draft (translations included)."""
     return [model for model in apps.get_models() if issubclass(model, EditorialModel)]
+
+
+def tagged_models():
+    """The content models whose items carry tags from the shared vocabulary."""
+    return [model for model in content_models() if model.tagged]
 
 
 class Tag(TagBase):

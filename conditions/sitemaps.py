@@ -13,10 +13,10 @@ from django.contrib.sitemaps import Sitemap
 from django.utils import translation
 
 from conditions.models import Condition, Symptom, Treatment, page_url
-from conditions.translations import with_live_translation
 from conditions.views import tag_uses, tag_with_uses
 from faq.models import FAQ
 from kneeinfo import languages
+from translations.services import with_live_translation
 
 SITEMAP_PAGE_SIZE = 1000
 

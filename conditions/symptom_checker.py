@@ -33,6 +33,7 @@ class RankedCondition(NamedTuple):
     summary: str
     matched_symptoms: list
     area_match: int
+    pk: int
 
 
 class SymptomCheckerForm(forms.Form):
@@ -186,13 +187,13 @@ def conditions_ranked(chosen, onset="", area=None, limit=RESULT_LIMIT):
         )
         .annotate(score=score + 2 * F("area_match") + F("onset_match"))
         .order_by("-score", Lower("name"))
-        .values("name", "slug", "summary", "area_match", "score", *has)[:limit]
+        .values("pk", "name", "slug", "summary", "area_match", "score", *has)[:limit]
     )
     results = []
     for row in ranked:
         matched = [s for s in dict.fromkeys(chosen) if row[f"has_{s.pk}"]]
         url = page_url("conditions:condition_detail", row["slug"])
         results.append(
-            RankedCondition(row["name"], url, row["summary"], matched, row["area_match"])
+            RankedCondition(row["name"], url, row["summary"], matched, row["area_match"], row["pk"])
         )
     return results

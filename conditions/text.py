@@ -3,6 +3,7 @@ Markdown and word diffs."""
 
 import difflib
 import re
+import unicodedata
 from functools import lru_cache
 from html import unescape
 
@@ -28,6 +29,13 @@ def singular(word):
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+def fold(text):
+    """`text` without accents or tildes ("poplíteo" is "popliteo", "niño" is "nino"): patients
+    often type Spanish without them, and A–Z puts "Óseo" with the O's."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def words(text):

@@ -4,6 +4,7 @@ The public sees published content only. Staff who may view a content type also s
 at the public URL, under a "not public" banner, so they can preview before publishing.
 """
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Lower
@@ -21,8 +22,11 @@ from conditions.mixins import (
     ContentLanguageMixin,
     KeptCountMixin,
     KeptCountPaginator,
+    ListInPageLanguageMixin,
     PreviewMixin,
     StructuredDataMixin,
+    in_page_language,
+    items_in_page_language,
 )
 from conditions.models import (
     Condition,
@@ -34,10 +38,16 @@ from conditions.models import (
     Treatment,
     page_url,
 )
-from conditions.text import autolink, phrase_key, render_markdown
+from conditions.text import autolink, fold, phrase_key, render_markdown
 from faq.models import FAQ
 from kneeinfo import languages
 from kneeinfo.cache import generation_cached
+from translations.services import (
+    TranslatedItem,
+    live_translations,
+    translated_items,
+    translated_names,
+)
 
 POPULAR_TAG_COUNT = 20
 FAQ_TEASER_COUNT = 3
@@ -147,6 +157,28 @@ def condition_lists(condition_id):
     return generation_cached(f"condition-{condition_id}-lists", build)
 
 
+# What a condition page lists that has translations of its own (knee areas are named by the
+# interface's catalog; topics are one vocabulary).
+TRANSLATED_LISTS = ("symptoms", "treatments", "related", "similar", "faqs")
+
+
+def condition_lists_in_page_language(condition_id):
+    """condition_lists() as a page in the active language shows them: each item with a live
+    translation reads it. In another language than English one query a list, then kept until
+    content changes."""
+    lists = condition_lists(condition_id)
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return lists
+    return generation_cached(
+        f"condition-{condition_id}-lists-{language}",
+        lambda: {
+            name: items_in_page_language(items) if name in TRANSLATED_LISTS else items
+            for name, items in lists.items()
+        },
+    )
+
+
 def tag_uses():
     """(id, name, slug, uses) of each visible tag that published items carry, A–Z.
 
@@ -187,12 +219,12 @@ class HomeView(TemplateView):
     template_name = "conditions/home.html"
 
     def get_context_data(self, **kwargs):
-        conditions = list(published_conditions()[: HOME_CONDITION_LIMIT + 1])
+        conditions = list(conditions_az()[: HOME_CONDITION_LIMIT + 1])
         return super().get_context_data(
             conditions=conditions[:HOME_CONDITION_LIMIT],
             more_conditions=len(conditions) > HOME_CONDITION_LIMIT,
             popular_tags=popular_tags(),
-            faqs=FAQ.objects.published()[:FAQ_TEASER_COUNT],
+            faqs=items_in_page_language(FAQ.objects.published()[:FAQ_TEASER_COUNT]),
             **kwargs,
         )
 
@@ -201,14 +233,13 @@ class ConditionListView(KeptCountMixin, BreadcrumbMixin, ListView):
     """A–Z, a page at a time; `?letter=B` shows the conditions under one letter."""
 
     section = (_("Conditions A–Z"), "conditions:condition_list")
+    # Named: in another language the list is a TranslatedAZ, not a queryset to name it by.
+    template_name = "conditions/condition_list.html"
     context_object_name = "conditions"
     paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
-        conditions = published_conditions()
-        if self.letter:
-            conditions = conditions.alias(initial=Initial("name")).filter(initial=self.letter)
-        return conditions
+        return conditions_az(self.letter)
 
     @cached_property
     def letter(self):
@@ -217,17 +248,34 @@ class ConditionListView(KeptCountMixin, BreadcrumbMixin, ListView):
 
     def count_key(self):
         # The letter by its code point: any character typed in the address makes a valid key.
-        return f"{super().count_key()}-{ord(self.letter) if self.letter else 'all'}"
+        letter = ord(self.letter) if self.letter else "all"
+        return f"{super().count_key()}-{get_language()}-{letter}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(letters=condition_initials(), letter=self.letter, **kwargs)
 
 
+def conditions_az(letter=""):
+    """Published conditions A–Z (under `letter` only, if given) in the active language: a
+    queryset in English, a TranslatedAZ in another language."""
+    language = get_language()
+    if language != settings.LANGUAGE_CODE:
+        return TranslatedAZ(language, letter)
+    conditions = published_conditions()
+    if letter:
+        conditions = conditions.alias(initial=Initial("name")).filter(initial=letter)
+    return conditions
+
+
 def condition_initials():
-    """The first letters of published conditions' names, for the A–Z letter links.
+    """The first letters of published conditions' names in the active language, for the A–Z
+    letter links.
 
     Reading them means reading every name, so they are kept until content changes.
     """
+    language = get_language()
+    if language != settings.LANGUAGE_CODE:
+        return sorted({initial for initial, _, _ in translated_az(language)})
     return generation_cached(
         "condition-initials",
         lambda: list(
@@ -238,6 +286,41 @@ def condition_initials():
             .order_by("initial")
         ),
     )
+
+
+def translated_az(language):
+    """(initial, sort key, pk) of every published condition by its name in `language` (its
+    live translation's, else the English), A–Z. Two queries, then kept until content changes:
+    the order of translated names is not in any index."""
+
+    def build():
+        names = dict(Condition.objects.published().values_list("pk", "name"))
+        names.update(translated_names([Condition(pk=pk) for pk in names], language))
+        # Case and accents aside, as a reader expects: "Óseo" with the O's.
+        entries = [(fold(name).casefold(), pk) for pk, name in names.items()]
+        return [(key[:1].upper(), key, pk) for key, pk in sorted(entries)]
+
+    return generation_cached(f"condition-az-{language}", build)
+
+
+class TranslatedAZ:
+    """Published conditions A–Z by their names in a language, as a sequence a Paginator pages:
+    a page costs two queries (its conditions, their translations)."""
+
+    def __init__(self, language, letter=""):
+        self.language = language
+        self.pks = [pk for initial, _, pk in translated_az(language) if letter in ("", initial)]
+
+    def count(self):
+        return len(self.pks)
+
+    def __len__(self):
+        return len(self.pks)
+
+    def __getitem__(self, index):
+        pks = self.pks[index]
+        found = Condition.objects.only("name", "slug", "summary").in_bulk(pks)
+        return translated_items([found[pk] for pk in pks if pk in found], self.language)
 
 
 def _with_reviewer(items):
@@ -259,6 +342,8 @@ class ConditionDetailView(
     StructuredDataMixin, ContentLanguageMixin, PreviewMixin, BreadcrumbMixin, DetailView
 ):
     section = (_("Conditions A–Z"), "conditions:condition_list")
+    # Names the template: the page's object may be a TranslatedItem, which is no model.
+    model = Condition
     context_object_name = "condition"
 
     def get_object(self, queryset=None):
@@ -267,14 +352,16 @@ class ConditionDetailView(
         condition = published_condition(self.kwargs["slug"])
         if condition is None:
             raise Http404("No published condition here")
-        return condition
+        return in_page_language(condition)
 
     def get_queryset(self):
         return _with_reviewer(self.content(Condition))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            body_html=condition_body_html(self.object), **condition_lists(self.object.pk), **kwargs
+            body_html=condition_body_html(self.object),
+            **condition_lists_in_page_language(self.object.pk),
+            **kwargs,
         )
 
     def structured_data(self, context):
@@ -289,7 +376,7 @@ class ConditionDetailView(
         )
 
 
-class SymptomListView(KeptCountMixin, BreadcrumbMixin, ListView):
+class SymptomListView(ListInPageLanguageMixin, KeptCountMixin, BreadcrumbMixin, ListView):
     section = (_("Symptoms"), "conditions:symptom_list")
     context_object_name = "symptoms"
     paginate_by = LIST_PAGE_SIZE
@@ -308,11 +395,12 @@ class ItemConditionsView(ContentLanguageMixin, PreviewMixin, BreadcrumbMixin, De
         return _with_reviewer(self.content(self.model)).prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
-        conditions = published_conditions().filter(**{self.condition_field: self.object})
+        conditions = published_conditions().filter(**{self.condition_field: self.object.pk})
         key = f"{self.model._meta.model_name}-{self.object.pk}-conditions"
         page = KeptCountPaginator(conditions, SUBLIST_PAGE_SIZE, key=key).get_page(
             self.request.GET.get("page")
         )
+        page.object_list = items_in_page_language(page.object_list)
         return super().get_context_data(conditions=page, **kwargs)
 
 
@@ -323,7 +411,7 @@ class SymptomDetailView(ItemConditionsView):
     condition_field = "symptoms"
 
 
-class TreatmentListView(KeptCountMixin, BreadcrumbMixin, ListView):
+class TreatmentListView(ListInPageLanguageMixin, KeptCountMixin, BreadcrumbMixin, ListView):
     section = (_("Treatments"), "conditions:treatment_list")
     context_object_name = "treatments"
     paginate_by = LIST_PAGE_SIZE
@@ -433,18 +521,70 @@ class SymptomCheckerView(BreadcrumbMixin, TemplateView):
     def get_context_data(self, **kwargs):
         areas = symptom_checker.knee_areas()
         form = symptom_checker.SymptomCheckerForm(
-            self.request.GET or None, symptoms=symptom_checker.checker_symptoms(), areas=areas
+            self.request.GET or None, symptoms=checker_symptoms_in_page_language(), areas=areas
         )
         context = super().get_context_data(form=form, areas=areas, **kwargs)
         if form.is_bound and form.is_valid() and form.has_choices:
             chosen = list(form.cleaned_data["symptom"])
+            results = symptom_checker.conditions_ranked(
+                chosen, form.cleaned_data["onset"], form.cleaned_data["area"]
+            )
             context.update(
                 searched=True,
                 chosen=chosen,
                 chosen_area=form.cleaned_data["area"],
-                red_flags=symptom_checker.red_flags_for(chosen),
-                results=symptom_checker.conditions_ranked(
-                    chosen, form.cleaned_data["onset"], form.cleaned_data["area"]
-                ),
+                red_flags=red_flags_in_page_language(symptom_checker.red_flags_for(chosen)),
+                results=ranked_in_page_language(results),
             )
         return context
+
+
+def checker_symptoms_in_page_language():
+    """The symptoms the checker offers, by their names in the page's language, A–Z. In another
+    language than English one more query, then kept until content changes."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return symptom_checker.checker_symptoms()
+
+    def build():
+        symptoms = translated_items(symptom_checker.checker_symptoms(), language)
+        return sorted(symptoms, key=lambda symptom: fold(symptom.name).casefold())
+
+    return generation_cached(f"checker-symptoms-{language}", build)
+
+
+def red_flags_in_page_language(rules):
+    """The red-flag rules that fired, as the page's language reads them: a rule whose live
+    translation matches its English advice reads it; any other keeps its English advice, marked
+    with `content_lang` so that the page says which language it is in. One query in another
+    language than English."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE or not rules:
+        return rules
+    found = live_translations(rules, language)
+    shown = []
+    for rule in rules:
+        live = found.get(rule.pk)
+        if live is None or live.english_callout:
+            rule.content_lang = languages.tag(settings.LANGUAGE_CODE)
+            shown.append(rule)
+        else:
+            shown.append(TranslatedItem(rule, live))
+    return shown
+
+
+def ranked_in_page_language(results):
+    """The checker's conditions with their names and summaries in the page's language. One
+    query in another language than English."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE or not results:
+        return results
+    found = live_translations(
+        [Condition(pk=result.pk) for result in results], language, fields=("name", "summary")
+    )
+    return [
+        result._replace(name=found[result.pk].name, summary=found[result.pk].summary)
+        if result.pk in found
+        else result
+        for result in results
+    ]

@@ -10,6 +10,7 @@ from conditions.mixins import (
     BreadcrumbMixin,
     ContentLanguageMixin,
     KeptCountMixin,
+    ListInPageLanguageMixin,
     PreviewMixin,
     StructuredDataMixin,
 )
@@ -27,7 +28,9 @@ def linked_conditions():
     return Prefetch("conditions", published_conditions().only("name", "slug"))
 
 
-class FAQListView(StructuredDataMixin, KeptCountMixin, BreadcrumbMixin, ListView):
+class FAQListView(
+    StructuredDataMixin, ListInPageLanguageMixin, KeptCountMixin, BreadcrumbMixin, ListView
+):
     section = SECTION
     context_object_name = "faqs"
     paginate_by = FAQ_PAGE_SIZE
@@ -49,6 +52,8 @@ class FAQDetailView(
     """`/faq/<slug>/`: one question and its answer, a page to share, bookmark and find."""
 
     section = SECTION
+    # Names the template: the page's object may be a TranslatedItem, which is no model.
+    model = FAQ
     context_object_name = "faq"
 
     def get_queryset(self):

@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "kneeinfo:content-generation"
 PAGE_KEY_PREFIX = "kneeinfo:page:"
 # Apps whose models make up what the public pages show (historical records excluded).
-CONTENT_APPS = ("conditions", "faq", "taggit", "clinic")
+CONTENT_APPS = ("conditions", "faq", "taggit", "clinic", "translations")
 # Cookies that mean the visitor may see something personal: they always get a fresh page.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # The database generation read during the current request ({} until read; None outside one).

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "appointments",
     "links",
     "feedback",
+    "translations",
 ]
 
 MIDDLEWARE = [

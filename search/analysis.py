@@ -4,6 +4,9 @@ PostgreSQL's `english` text-search configuration splits text into words, drops t
 below and reduces each word with the Snowball English (Porter2) stemmer; pg_trgm compares strings
 by their sets of three-letter pieces. The SQLite fallback (search/backends.py) uses these
 functions instead, and tests on PostgreSQL check that they agree with the database.
+
+ENGLISH and SPANISH (at the end) are the languages search reads: how each reduces a word and
+compares names. Spanish is searched in memory on both databases (search/backends.py).
 """
 
 import re
@@ -11,6 +14,8 @@ import threading
 from functools import lru_cache
 
 import Stemmer
+
+from conditions.text import fold, singular
 
 # PostgreSQL's tsearch_data/english.stop: the words its `english` configuration ignores.
 _STOPWORD_TEXT = """
@@ -144,3 +149,79 @@ def strict_word_similarity(needle, haystack, needle_set=None, haystack_trigrams=
             if last_seen[start_piece] == start:
                 last_seen[start_piece] = -1
     return best
+
+
+# --- Languages -----------------------------------------------------------------------------------
+
+
+class English:
+    """How search reads English: PostgreSQL's `english` configuration (above)."""
+
+    code = "en"
+
+    @staticmethod
+    def lexeme(word):
+        return lexeme(word)
+
+    @staticmethod
+    def name_text(text):
+        """A name or query as trigram similarity compares it."""
+        return text
+
+    @staticmethod
+    def trigram_word(term):
+        """A query word as it is compared with names: singular, so 'bakers' meets 'Baker's'."""
+        return singular(term)
+
+
+ENGLISH = English()
+
+# Snowball's Spanish stop words (PostgreSQL's tsearch_data/spanish.stop) that carry no meaning in a
+# search, without accents: words are folded before they are looked up.
+_SPANISH_STOPWORD_TEXT = """
+    de la que el en y a los del se las por un para con no una su al lo como mas pero sus le ya o
+    este si porque esta entre cuando muy sin sobre tambien me hasta hay donde quien desde todo nos
+    durante todos uno les ni contra otros ese eso ante ellos e esto mi antes algunos unos yo otro
+    otras otra tanto esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo
+    nosotros mis tu te ti tus ellas nosotras os mio mia mios mias tuyo tuya tuyos tuyas suyo suya
+    suyos suyas nuestro nuestra nuestros nuestras esos esas estoy estamos estan es son fue ser
+    era soy he ha han hemos haber hay tiene tengo tienen u cuales cuanto cuanta
+"""
+SPANISH_STOPWORDS = frozenset(_SPANISH_STOPWORD_TEXT.split())
+
+
+class Spanish:
+    """How search reads Spanish: accents folded, Spanish stop words left out, words reduced by
+    Snowball's Spanish stemmer ('rodillas' and 'rodilla' both give 'rodill')."""
+
+    code = "es"
+
+    @staticmethod
+    @lru_cache(maxsize=65536)
+    def lexeme(word):
+        word = fold(word)
+        if word in SPANISH_STOPWORDS:
+            return None
+        if any(char.isdigit() for char in word):
+            return word
+        stemmer = getattr(_stemmers, "spanish", None)
+        if stemmer is None:
+            stemmer = _stemmers.spanish = Stemmer.Stemmer("spanish")
+        return stemmer.stemWord(word)
+
+    @staticmethod
+    def name_text(text):
+        return fold(text)
+
+    @staticmethod
+    def trigram_word(term):
+        return fold(term)
+
+
+SPANISH = Spanish()
+ANALYZERS = {analyzer.code: analyzer for analyzer in (ENGLISH, SPANISH)}
+
+
+def analyzer_for(language):
+    """How search reads a language code ("en-us", "es"): English for any it does not know."""
+    return ANALYZERS.get(language.split("-")[0], ENGLISH)

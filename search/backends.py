@@ -25,10 +25,11 @@ from django.db.models import F, TextField, Value
 from conditions.models import Status
 from conditions.text import markdown_text
 from kneeinfo.cache import current_generation
-from search.analysis import lexeme, strict_word_similarity, tokenize, trigram_set, trigrams
+from search.analysis import ENGLISH, strict_word_similarity, tokenize, trigram_set, trigrams
 from search.query import MAX_TERMS
 from search.snippets import Marker
 from search.sources import CONFIG, SOURCES, SOURCES_BY_KIND, VECTOR_COLUMN, WEIGHTS
+from translations.services import live_wording
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +106,11 @@ class Hit:
 def content_search(query, window=None):
     """Published items matching `query`, best first, as a sequence a Paginator can page.
 
-    `window`, a slice, is the part most likely read: PostgreSQL fetches it with the count.
+    `window`, a slice, is the part most likely read: PostgreSQL fetches it with the count. A
+    query in another language than English is answered from memory on every database (its
+    items' live translations, or their English where they have none).
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and query.analyzer is ENGLISH:
         return PostgresResults(query, window=window)
     return MemoryResults(query)
 
@@ -347,7 +350,7 @@ class MemoryResults(Results):
 
     @cached_property
     def ranking(self):
-        return memory_index().search(self.query)
+        return memory_index(self.query.analyzer).search(self.query)
 
     def _get_count(self):
         return len(self.ranking)
@@ -362,7 +365,8 @@ class MemoryIndex:
     Items are numbered in the order that lists equal scores, so an item's number breaks ties.
     """
 
-    def __init__(self, rows):
+    def __init__(self, rows, analyzer=ENGLISH):
+        self.analyzer = analyzer
         self.rows = sorted(
             rows, key=lambda row: (row["r_order"], row["r_title"].lower(), row["r_pk"])
         )
@@ -375,7 +379,10 @@ class MemoryIndex:
                 items, contributions = postings[word]
                 items.append(item)
                 contributions.append(contribution)
-            names = tuple(trigrams(row[column], share=True) for column in ("r_title", "r_aliases"))
+            names = tuple(
+                trigrams(analyzer.name_text(row[column]), share=True)
+                for column in ("r_title", "r_aliases")
+            )
             self.names.append(names)
             for piece in {piece for name in names for piece, _, _ in name}:
                 trigram_items[piece].append(item)
@@ -384,8 +391,7 @@ class MemoryIndex:
         # making a new int for each, as reading an array would.
         self.trigram_items = {piece: tuple(items) for piece, items in trigram_items.items()}
 
-    @staticmethod
-    def _contributions(row):
+    def _contributions(self, row):
         """What each word adds to ts_rank before dividing by the number of query words.
 
         The tsvector concatenates the A, B and C fields in that order, so a word's occurrences
@@ -396,7 +402,7 @@ class MemoryIndex:
         runs = defaultdict(list)
         for weight, fields in source.weighted_fields():
             text = " ".join(row[column] for column in columns[weight][: len(fields)])
-            for word, count in Counter(map(lexeme, tokenize(text))).items():
+            for word, count in Counter(map(self.analyzer.lexeme, tokenize(text))).items():
                 if word:
                     runs[word].append((WEIGHTS[weight], count))
         return {word: _rank_contribution(tuple(word_runs)) for word, word_runs in runs.items()}
@@ -499,8 +505,9 @@ class Ranking:
         return iter(self[:])
 
 
-# (content version, index) of this process; replaced whole, so threads never see a mix.
-_memory = (None, None)
+# Language code -> (content version, index) of this process; each entry replaced whole, so
+# threads never see a mix.
+_memory = {}
 
 
 def content_version():
@@ -516,21 +523,53 @@ def content_version():
         return object()  # equal to no earlier version, so the index is rebuilt
 
 
-def memory_index():
-    """The in-memory index, rebuilt when content has changed. One query, two when rebuilt."""
-    global _memory
+def published_rows():
+    """Every published item as search reads it (_COLUMNS). One query."""
+    parts = [
+        source.model.objects.published()
+        .annotate(**_columns(source, order))
+        .order_by()
+        .values(*_COLUMNS)
+        for order, source in enumerate(SOURCES)
+    ]
+    return list(parts[0].union(*parts[1:], all=True))
+
+
+def translated_rows(rows, language):
+    """`rows` with each item's live translation into `language` in place of its English wording
+    and other names; an item with none keeps its English. One query."""
+    found = live_wording([source.model for source in SOURCES], language)
+    translated = []
+    for row in rows:
+        source = SOURCES_BY_KIND[row["r_kind"]]
+        wording = found.get((source.model, row["r_pk"]))
+        if wording is None:
+            translated.append(row)
+            continue
+        values, alternate_names = wording
+        translated.append(
+            {
+                **row,
+                "r_title": values.get(source.title) or row["r_title"],
+                "r_aliases": alternate_names,
+                "r_summary": values.get(source.summary, "") if source.summary else "",
+                "r_body": values.get(source.body, "") if source.body else "",
+            }
+        )
+    return translated
+
+
+def memory_index(analyzer=ENGLISH):
+    """The in-memory index of the published items in `analyzer`'s language, rebuilt when content
+    has changed. One query, two when an English index is rebuilt (three for another language)."""
     version = content_version()
-    cached_version, index = _memory
+    cached_version, index = _memory.get(analyzer.code, (None, None))
     if cached_version != version:
-        parts = [
-            source.model.objects.published()
-            .annotate(**_columns(source, order))
-            .order_by()
-            .values(*_COLUMNS)
-            for order, source in enumerate(SOURCES)
-        ]
-        index = MemoryIndex(list(parts[0].union(*parts[1:], all=True)))
-        _memory = (version, index)
+        rows = published_rows()
+        if analyzer is not ENGLISH:
+            rows = translated_rows(rows, analyzer.code)
+        index = MemoryIndex(rows, analyzer)
+        _memory[analyzer.code] = (version, index)
     return index
 
 
@@ -539,7 +578,8 @@ def warm_memory_index():
 
     gunicorn calls this in its master process, so that the workers it forks start with the index
     built and shared instead of each building it on its first search (README, "Search", gives
-    the time it takes at scale). Content changes still rebuild it in each worker.
+    the time it takes at scale). Content changes still rebuild it in each worker. The index of
+    another language is built at its first search.
     """
     if connection.vendor == "postgresql":
         return
@@ -550,6 +590,5 @@ def warm_memory_index():
 
 
 def forget_memory_index():
-    """Drop the cached index (tests use this to start cold)."""
-    global _memory
-    _memory = (None, None)
+    """Drop the cached indexes (tests use this to start cold)."""
+    _memory.clear()

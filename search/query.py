@@ -3,8 +3,7 @@
 import unicodedata
 from dataclasses import dataclass, field
 
-from conditions.text import singular
-from search.analysis import lexeme, tokenize
+from search.analysis import ENGLISH, tokenize
 
 MAX_QUERY_LENGTH = 200
 # More words than this add nothing but work; the rest of a pasted paragraph is ignored.
@@ -42,19 +41,21 @@ class Query:
 
     `terms` are the words as typed (PostgreSQL stems them itself), one per distinct `lexeme`;
     `trigram_text` is what pg_trgm compares with names, singular so 'bakers' meets 'Baker's'.
+    `analyzer` is the language the query is read in (search/analysis.py): English by default.
     """
 
     text: str
     truncated: bool = False
     terms: list = field(default_factory=list)
     lexemes: list = field(default_factory=list)
+    analyzer: object = ENGLISH
 
     @classmethod
-    def parse(cls, raw):
+    def parse(cls, raw, analyzer=ENGLISH):
         text, truncated = clean(raw or "")
-        query = cls(text, truncated)
+        query = cls(text, truncated, analyzer=analyzer)
         for word in tokenize(text):
-            found = lexeme(word)
+            found = analyzer.lexeme(word)
             if found and found not in query.lexemes and len(query.terms) < MAX_TERMS:
                 query.terms.append(word)
                 query.lexemes.append(found)
@@ -62,7 +63,7 @@ class Query:
 
     @property
     def trigram_text(self):
-        return " ".join(singular(term) for term in self.terms)
+        return " ".join(self.analyzer.trigram_word(term) for term in self.terms)
 
     def __bool__(self):
         return bool(self.terms)

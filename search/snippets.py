@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from conditions.text import singular
-from search.analysis import lexeme, word_spans
+from search.analysis import word_spans
 
 SNIPPET_WORDS = 32
 # Bounds on the work of marking near misses: typed words tried, and words of text looked at.
@@ -51,17 +51,18 @@ def is_near_miss(word, typed):
 
 
 @lru_cache(maxsize=1024)
-def _words(text):
+def _words(text, analyzer):
     """A text's words, analysed once however many searches show it.
 
-    (spans of its first MAX_TEXT_WORDS words, lexemes of all its words, and for each distinct
-    word the positions in those spans where it occurs.)
+    (spans of its first MAX_TEXT_WORDS words, lexemes of all its words in the `analyzer`'s
+    language, and for each distinct word the positions in those spans where it occurs.)
     """
     spans = word_spans(text)
     positions = {}
     for i, (_, _, word) in enumerate(spans[:MAX_TEXT_WORDS]):
         positions.setdefault(word, []).append(i)
-    return spans[:MAX_TEXT_WORDS], frozenset(lexeme(word) for _, _, word in spans), positions
+    lexemes = frozenset(analyzer.lexeme(word) for _, _, word in spans)
+    return spans[:MAX_TEXT_WORDS], lexemes, positions
 
 
 class Marker:
@@ -69,7 +70,8 @@ class Marker:
 
     def __init__(self, query, texts):
         self.lexemes = set(query.lexemes)
-        present = frozenset().union(*(_words(text)[1] for text in texts))
+        self.analyzer = query.analyzer
+        present = frozenset().union(*(_words(text, self.analyzer)[1] for text in texts))
         # Typed words the item does not contain as such were probably misspelt: mark near misses.
         self.misspelt = [
             term for term, lex in zip(query.terms, query.lexemes, strict=True) if lex not in present
@@ -78,24 +80,26 @@ class Marker:
 
     def marks(self, word):
         if word not in self._decided:
-            self._decided[word] = lexeme(word) in self.lexemes or any(
+            self._decided[word] = self.analyzer.lexeme(word) in self.lexemes or any(
                 is_near_miss(word, typed) for typed in self.misspelt
             )
         return self._decided[word]
 
     def spans(self, text):
-        return [(start, end, self.marks(word)) for start, end, word in _words(text)[0]]
+        return [
+            (start, end, self.marks(word)) for start, end, word in _words(text, self.analyzer)[0]
+        ]
 
     def highlight(self, text):
         """All of `text`, escaped, with the matched words marked."""
         return _render(text, self.spans(text), 0, len(text))
 
     def has_match(self, text):
-        return any(self.marks(word) for word in _words(text)[2])
+        return any(self.marks(word) for word in _words(text, self.analyzer)[2])
 
     def snippet(self, text, words=SNIPPET_WORDS):
         """About `words` words of `text` around its best cluster of matches, escaped and marked."""
-        spans, _, positions = _words(text)
+        spans, _, positions = _words(text, self.analyzer)
         if not spans:
             return mark_safe("")
         start = 0

@@ -1,10 +1,12 @@
 """The search page: a form, and published conditions, symptoms, treatments and FAQs that match."""
 
 from django.core.paginator import Paginator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from conditions.mixins import BreadcrumbMixin
+from search.analysis import analyzer_for
 from search.backends import RESULTS_PER_PAGE, content_search
 from search.query import MAX_QUERY_LENGTH, Query
 
@@ -17,7 +19,8 @@ class SearchView(BreadcrumbMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = Query.parse(self.request.GET.get("q", ""))
+        # Read in the page's language: /es/search/ stems Spanish and finds Spanish wording.
+        query = Query.parse(self.request.GET.get("q", ""), analyzer_for(get_language()))
         context.update(query=query, max_query_length=MAX_QUERY_LENGTH)
         if query:
             # get_page() turns a missing, malformed or out-of-range page number into a real page.

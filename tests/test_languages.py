@@ -497,14 +497,34 @@ def queries(client, url):
     return len(captured)
 
 
+# What a Spanish page costs beyond its English page: the Spanish of what it lists, one query a
+# list whatever its length (translations/services.py, translated_items()), where the page is not
+# kept whole per content generation. The A–Z (and the home page's first conditions) reads every
+# condition's name and their Spanish names, kept until content changes, then a page of them and
+# their translations; a condition page translates its symptoms, treatments, related conditions
+# and FAQs (its similar ones: none here); the checker its symptoms and its ranked conditions.
+SPANISH_EXTRA = {
+    "/": 4,  # the A–Z's four queries for the English list's one; the FAQ teaser's Spanish
+    "/conditions/": 1,
+    "/conditions/busy/": 4,
+    "/symptoms/": 1,
+    "/symptoms/symptom-busy/": 1,
+    "/treatments/": 1,
+    "/treatments/treatment-busy/": 1,
+    "/faq/": 1,
+    "/symptom-checker/?symptom=symptom-busy&area=busy-area": 2,
+}
+
+
 @pytest.mark.parametrize("url", QUERY_PAGES)
 def test_a_spanish_page_costs_the_queries_its_english_page_costs(client, busy_site, url):
-    # Once first: what a process keeps beside the cache (search's in-memory index) is built.
+    # Once first: what a process keeps beside the cache (search's in-memory indexes) is built.
     client.get(url)
+    client.get(spanish(url))
     english = queries(client, url)
 
     assert english > 0
-    assert queries(client, spanish(url)) == english
+    assert queries(client, spanish(url)) == english + SPANISH_EXTRA.get(url, 0)
 
 
 def test_a_kept_spanish_condition_page_costs_one_query_as_the_english_one(

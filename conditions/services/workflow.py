@@ -75,6 +75,7 @@ def content_sign_off(item, user, note=None):
     if note is not None:
         item.review_note = note.strip()
     item.reviewed_fingerprint = item.clinical_fingerprint()
+    item.on_sign_off()
     _save_with_audit(
         item, user, "Signed off as clinically reviewed" + (f": {note}" if note else "")
     )

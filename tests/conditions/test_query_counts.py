@@ -93,9 +93,10 @@ def test_condition_page_query_count(client, django_assert_num_queries, n):
     #    its tags ("more on similar topics"), published FAQs, knee areas and visible tags
     # 10. every published condition's names, for linking mentions in the body
     # 11-12. the clinic's profile and its locations, for the header and footer
+    # 13. its live Spanish translation, if any, for the page's hreflang links
     # All of them are kept until content changes (the test's saves have just changed it), so
     # every later request makes only the first.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         html = get_html(client, "/conditions/busy/")
     with django_assert_num_queries(1):
         assert get_html(client, "/conditions/busy/") == html
@@ -137,9 +138,10 @@ def test_symptom_page_query_count(client, django_assert_num_queries, n):
     # 3. the content generation, which keys what the local-memory cache keeps
     # 4. COUNT of the published conditions that show it (then cached until content changes)
     # 5. this page of them
+    # 6. its live Spanish translation, if any, for the page's hreflang links
     # + the clinic's profile and its locations, for the header and footer (then
-    #   cached until content changes)
-    with django_assert_num_queries(7):
+    #   cached until content changes, as the translation is)
+    with django_assert_num_queries(8):
         html = get_html(client, "/symptoms/busy/")
 
     assert has_feedback_form(html, symptom)
@@ -178,9 +180,10 @@ def test_treatment_page_query_count(client, django_assert_num_queries, n):
     # 3. the content generation, which keys what the local-memory cache keeps
     # 4. COUNT of the published conditions it treats (then cached until content changes)
     # 5. this page of them
+    # 6. its live Spanish translation, if any, for the page's hreflang links
     # + the clinic's profile and its locations, for the header and footer (then
-    #   cached until content changes)
-    with django_assert_num_queries(7):
+    #   cached until content changes, as the translation is)
+    with django_assert_num_queries(8):
         html = get_html(client, "/treatments/busy/")
 
     assert has_feedback_form(html, treatment)
@@ -268,9 +271,10 @@ def test_faq_question_page_query_count(client, django_assert_num_queries, n):
     # 1. the published question, with who reviewed it
     # 2. the published conditions it links to
     # 3. its tags
+    # 4. its live Spanish translation, if any, for the page's hreflang links
     # + the content generation, the clinic's profile and its locations, for the header and
-    #   footer (then cached until content changes)
-    with django_assert_num_queries(6):
+    #   footer (then cached until content changes, as the translation is)
+    with django_assert_num_queries(7):
         html = get_html(client, faq.get_absolute_url())
 
     assert has_feedback_form(html, faq)
@@ -287,8 +291,9 @@ def test_sitemap_query_count(client, django_assert_num_queries, n):
 
     # The index: the home page and the lists cost nothing; 1-4. COUNT of published conditions,
     # symptoms, treatments and FAQs, for their sections' pages; 5. the content generation and
-    # 6. every topic with published items (then cached until content changes).
-    with django_assert_num_queries(6):
+    # 6. every topic with published items (then cached until content changes); 7-10. COUNT of
+    # those that have a live Spanish translation, for the Spanish sections' pages.
+    with django_assert_num_queries(10):
         index = client.get("/sitemap.xml")
     # A section's page: 1. COUNT of published items, 2. the page of them (slug, updated_at).
     with django_assert_num_queries(2):

@@ -133,7 +133,7 @@ def test_the_index_can_be_built_before_the_first_search(django_assert_num_querie
     warm_memory_index()
 
     if connection.vendor == "postgresql":
-        assert backends._memory == (None, None)
+        assert backends._memory == {}
         return
     with django_assert_num_queries(1):  # the content version only
         assert top("bandicoot") == ["Bandicoot knee"]

@@ -1,10 +1,11 @@
 """Write every piece of content to one JSON file that `import_content` restores.
 
-The file holds every row of the conditions and faq apps (conditions, symptoms, treatments, FAQs,
-knee areas, tags and their links, tag redirects, clinician profiles, the jargon list, and every
-historical record), with relations by primary key and content types and users by natural key,
-so it loads into an empty database of either kind (SQLite or PostgreSQL). Users named by the
-content (reviewers, history authors) are listed by name only: no passwords, no permissions.
+The file holds every row of the conditions, faq and translations apps (conditions, symptoms,
+treatments, FAQs, their translations, knee areas, tags and their links, tag redirects, clinician
+profiles, the jargon list, and every historical record), with relations by primary key and
+content types and users by natural key, so it loads into an empty database of either kind
+(SQLite or PostgreSQL). Users named by the content (reviewers, history authors) are listed by
+name only: no passwords, no permissions.
 """
 
 import datetime
@@ -22,7 +23,7 @@ from django.utils import timezone
 FORMAT = "kneeinfo-content"
 # 2: Symptom.in_navigator is named in_symptom_checker (import_content reads version 1 too).
 VERSION = 2
-BACKUP_APPS = ("conditions", "faq", "taggit")
+BACKUP_APPS = ("conditions", "faq", "taggit", "translations")
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
 
 

@@ -1,8 +1,9 @@
 """Make a fresh install usable: the clinic's profile, the shipped article, the first admin account.
 
 Safe to run on every start: the clinic profile is created with its name and US defaults only if
-there is none, content is imported only into an empty database, and the admin account is created
-(with a random password printed once) only if no superuser exists.
+there is none, content is imported only into an empty database, the shipped Spanish translations
+only into a database with no translations (so one a clinician deleted stays deleted), and the
+admin account is created (with a random password printed once) only if no superuser exists.
 """
 
 import secrets
@@ -15,6 +16,8 @@ from django.urls import reverse
 from clinic.models import ClinicProfile
 from conditions.models import Condition
 from conditions.services.importing import SEED_ARTICLE
+from translations.models import Translation
+from translations.seed import SEED_TRANSLATIONS
 
 
 class Command(BaseCommand):
@@ -34,6 +37,10 @@ class Command(BaseCommand):
             self.stdout.write("Content already present: the shipped article was not re-imported.")
         else:
             call_command("import_article", SEED_ARTICLE, verbosity=options["verbosity"])
+        if Translation.objects.exists():
+            self.stdout.write("Translations already present: the shipped ones were not loaded.")
+        else:
+            call_command("import_translations", SEED_TRANSLATIONS, verbosity=options["verbosity"])
 
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
