@@ -53,6 +53,13 @@ GENERATION_KEY = "kneeinfo:content-generation"
 PAGE_KEY_PREFIX = "kneeinfo:page:"
 # Apps whose models make up what the public pages show (historical records excluded).
 CONTENT_APPS = ("conditions", "faq", "taggit", "clinic")
+# The request headers get_conditional_response() answers; most requests send none.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 # Cookies that mean the visitor may see something personal: they always get a fresh page.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # The database generation read during the current request ({} until read; None outside one).
@@ -292,7 +299,12 @@ def store_page(key, generation, entry):
 
 
 def page_key(request):
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """The cache key of the request's page; None when its Host is not in ALLOWED_HOSTS."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # CommonMiddleware answers it with the 400 page
+    url = f"{request.scheme}://{host}{request.get_full_path()}"
     return PAGE_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
 
 
@@ -321,9 +333,8 @@ class PageCacheMiddleware:
             return response
 
         key = generation = None
-        if settings.PAGE_CACHE and self.has_allowed_host(request):
+        if settings.PAGE_CACHE and (key := page_key(request)):
             try:
-                key = page_key(request)
                 generation = current_generation()
                 entry = stored_page(key, generation)
             except Exception:
@@ -361,15 +372,6 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def has_allowed_host(request):
-        """Whether the Host is in ALLOWED_HOSTS; the page's key is built from it."""
-        try:
-            request.get_host()
-        except DisallowedHost:
-            return False  # CommonMiddleware answers it with the 400 page
-        return True
-
-    @staticmethod
     def is_storable(response):
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
@@ -384,15 +386,13 @@ class PageCacheMiddleware:
     @staticmethod
     def rebuild(entry):
         status, headers, content = entry
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        response["X-Page-Cache"] = "hit"
-        return response
+        return HttpResponse(content, status=status, headers=[*headers, ("X-Page-Cache", "hit")])
 
     @staticmethod
     def conditional(request, response):
         """Answer If-None-Match / If-Modified-Since with 304 when the page has not changed."""
+        if not any(name in request.META for name in CONDITIONAL_HEADERS):
+            return response
         return get_conditional_response(
             request,
             etag=response["ETag"],
