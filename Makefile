@@ -25,6 +25,7 @@ install: $(VENV)/.installed
 
 # Serves plain HTTP on this machine, so its cookies cannot be HTTPS-only (SECURE_COOKIES=0).
 run: install .secret_key
+	$(WITH_SECRET) $(PY) manage.py compile_translations --verbosity 0
 	$(WITH_SECRET) $(PY) manage.py migrate --noinput
 	$(WITH_SECRET) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(WITH_SECRET) $(PY) manage.py seed_site
@@ -39,6 +40,7 @@ run: install .secret_key
 # Production-style serving only: gunicorn with gunicorn.conf.py and the settings in the environment
 # (see .env.example and README "Deployment"); no seeding, no admin account created.
 serve: install
+	$(PY) manage.py compile_translations --verbosity 0
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py kneeinfo.wsgi
@@ -49,11 +51,13 @@ lint: install
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-# Static files collected first, as for serving: whitenoise warns on every app start without them.
+# Static files collected first, as for serving: whitenoise warns on every app start without them;
+# the Spanish interface compiled first, as for serving (the suite compiles it too, when run alone).
 # With PostgreSQL answering, its run goes alongside SQLite's (one core each; its own Redis
 # database for the cache tests) and its report follows SQLite's. The browser tests check what a
 # browser shows, the same from either database: they run once, with SQLite.
 test: lint
+	$(TEST_ENV) $(PY) manage.py compile_translations --verbosity 0
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		log=$$(mktemp); \
@@ -73,4 +77,4 @@ test: lint
 	fi
 
 clean:
-	rm -rf $(VENV) staticfiles var
+	rm -rf $(VENV) staticfiles var locale/*/LC_MESSAGES/*.mo

@@ -3,16 +3,14 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appointments.models import AppointmentRequest
 from clinic.models import US_PHONE, ClinicProfile, Location
 from conditions.models import Condition
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,255}")
-
-
-def too_long(what, limit):
-    return f"{what} can be at most {limit} characters (it has %(show_value)d)."
 
 
 def published_condition(slug):
@@ -25,7 +23,7 @@ def published_condition(slug):
 class AppointmentRequestForm(forms.ModelForm):
     # The honeypot: hidden from people and screen readers, so only a robot fills it in.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=gettext_lazy("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -33,7 +31,9 @@ class AppointmentRequestForm(forms.ModelForm):
     condition = forms.Field(required=False, widget=forms.HiddenInput)
     consent = forms.BooleanField(
         error_messages={
-            "required": "Tick the box to agree, so that we can contact you about an appointment."
+            "required": gettext_lazy(
+                "Tick the box to agree, so that we can contact you about an appointment."
+            )
         },
     )
 
@@ -41,16 +41,18 @@ class AppointmentRequestForm(forms.ModelForm):
         model = AppointmentRequest
         fields = ["name", "phone", "email", "location", "preferred_times", "message"]
         labels = {
-            "name": "Your name",
-            "phone": "Phone number",
-            "email": "Email address",
-            "location": "Which location would suit you?",
-            "preferred_times": "When suits you?",
-            "message": "Anything else we should know?",
+            "name": gettext_lazy("Your name"),
+            "phone": gettext_lazy("Phone number"),
+            "email": gettext_lazy("Email address"),
+            "location": gettext_lazy("Which location would suit you?"),
+            "preferred_times": gettext_lazy("When suits you?"),
+            "message": gettext_lazy("Anything else we should know?"),
         }
         help_texts = {
-            "phone": "A US number with its area code, for example (212) 555-0100.",
-            "preferred_times": "For example: weekday mornings, or Tuesday after 3 p.m.",
+            "phone": gettext_lazy("A US number with its area code, for example (212) 555-0100."),
+            "preferred_times": gettext_lazy(
+                "For example: weekday mornings, or Tuesday after 3 p.m."
+            ),
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -59,33 +61,52 @@ class AppointmentRequestForm(forms.ModelForm):
             "location": forms.RadioSelect,
             "message": forms.Textarea(attrs={"rows": 4}),
         }
+        # %(limit_value)d and %(show_value)d are the field's limit and the length sent.
         error_messages = {
             "name": {
-                "required": "Enter your name.",
-                "max_length": too_long("Your name", 100),
+                "required": gettext_lazy("Enter your name."),
+                "max_length": gettext_lazy(
+                    "Your name can be at most %(limit_value)d characters (it has %(show_value)d)."
+                ),
             },
-            "phone": {"max_length": too_long("A phone number", 30)},
+            "phone": {
+                "max_length": gettext_lazy(
+                    "A phone number can be at most %(limit_value)d characters "
+                    "(it has %(show_value)d)."
+                )
+            },
             "email": {
-                "invalid": "Enter an email address like name@example.com.",
-                "max_length": too_long("An email address", 254),
+                "invalid": gettext_lazy("Enter an email address like name@example.com."),
+                "max_length": gettext_lazy(
+                    "An email address can be at most %(limit_value)d characters "
+                    "(it has %(show_value)d)."
+                ),
             },
-            "location": {"invalid_choice": "Choose one of the locations listed."},
-            "preferred_times": {"max_length": too_long("This answer", 200)},
-            "message": {"max_length": too_long("Your message", 500)},
+            "location": {"invalid_choice": gettext_lazy("Choose one of the locations listed.")},
+            "preferred_times": {
+                "max_length": gettext_lazy(
+                    "This answer can be at most %(limit_value)d characters (it has %(show_value)d)."
+                )
+            },
+            "message": {
+                "max_length": gettext_lazy(
+                    "Your message can be at most %(limit_value)d characters "
+                    "(it has %(show_value)d)."
+                )
+            },
         }
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["message"].help_text = (
-            "Do not include medical details. If this is an emergency, "
-            f"call {clinic.emergency_number}."
-        )
+        self.fields["message"].help_text = _(
+            "Do not include medical details. If this is an emergency, call %(number)s."
+        ) % {"number": clinic.emergency_number}
         if len(clinic.locations) > 1:
             location = self.fields["location"]
             location.queryset = Location.objects.filter(profile_id=ClinicProfile.SINGLETON_ID)
             # Shown from the clinic's cached facts; the queryset only checks what is sent.
             location.widget.choices = [
-                ("", "No preference"),
+                ("", _("No preference")),
                 *((place.pk, place.name) for place in clinic.locations),
             ]
         else:

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import US_PHONE, Location
 
-NO_CONTACT = "Give a phone number or an email address, so we can contact you."
+NO_CONTACT = _("Give a phone number or an email address, so we can contact you.")
 
 
 class Status(models.TextChoices):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinic.models import clinic_facts
 
@@ -34,9 +34,12 @@ def appointment_request_notify(appointment, admin_url):
         "retention_days": settings.APPOINTMENT_RETENTION_DAYS,
     }
     try:
+        # In the clinic's language, whichever language the patient wrote in.
+        with translation.override(settings.LANGUAGE_CODE):
+            message = render_to_string("appointments/notice_email.txt", context)
         send_mail(
             subject=f"New appointment request on the {clinic.name} website",
-            message=render_to_string("appointments/notice_email.txt", context),
+            message=message,
             from_email=None,
             recipient_list=[clinic.appointment_email],
         )

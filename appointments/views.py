@@ -7,6 +7,7 @@ and local variables are marked sensitive, so Django's error reports show them as
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -62,7 +63,7 @@ def form_page(request, form, about):
     context = {
         "form": form,
         "about": about,
-        "breadcrumbs": [*trail, ("Request an appointment", None)],
+        "breadcrumbs": [*trail, (_("Request an appointment"), None)],
         "retention_days": settings.APPOINTMENT_RETENTION_DAYS,
     }
     return render(request, "appointments/request_form.html", context)
@@ -73,8 +74,8 @@ def thanks(request):
     """The confirmation: the same page for everyone, repeating nothing the patient typed."""
     context = {
         "breadcrumbs": [
-            ("Request an appointment", reverse("appointments:request")),
-            ("Request sent", None),
+            (_("Request an appointment"), reverse("appointments:request")),
+            (_("Request sent"), None),
         ],
         "retention_days": settings.APPOINTMENT_RETENTION_DAYS,
     }

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kneeinfo.cache import generation_cached
 
 US_PHONE = RegexValidator(
     r"^\+?1?[\s.-]?\(?[2-9]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{4}$",
-    "Enter a US phone number with its area code, for example (212) 555-0100.",
+    _("Enter a US phone number with its area code, for example (212) 555-0100."),
 )
 US_STATE = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, for example NY.")
 US_ZIP = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code, or ZIP+4.")

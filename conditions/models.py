@@ -9,16 +9,22 @@ from urllib.parse import quote
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
+
+from conditions.readability import reading_grade
 
 
 class Initial(models.Func):
@@ -33,7 +39,8 @@ class Initial(models.Func):
 
 
 @cache
-def _reversed(url_name, takes_slug):
+def _reversed(url_name, takes_slug, language):
+    # `language` is part of the key only: reverse() gives the active language's address.
     if takes_slug:
         return reverse(url_name, args=["-"]).removesuffix("-/")
     return reverse(url_name)
@@ -42,13 +49,14 @@ def _reversed(url_name, takes_slug):
 def page_url(url_name, slug=None):
     """The URL named `url_name`, for `slug` if it ends in <slug>/: how every page builds links.
 
-    Each name is reversed once per process and a slug appended to its prefix: pages link dozens
-    of items, reverse() costs more than the rest of a link, and the script prefix is fixed for a
-    deployment. `{% page_url %}` is the same in templates.
+    In the active language: /es/... on a Spanish page. Each name is reversed once per process
+    and language, and a slug appended to its prefix: pages link dozens of items, reverse() costs
+    more than the rest of a link, and the script prefix is fixed for a deployment.
+    `{% page_url %}` is the same in templates.
     """
     if slug is None:
-        return _reversed(url_name, takes_slug=False)
-    return f"{_reversed(url_name, takes_slug=True)}{quote(slug)}/"
+        return _reversed(url_name, False, get_language())
+    return f"{_reversed(url_name, True, get_language())}{quote(slug)}/"
 
 
 class TimeStampedModel(models.Model):
@@ -60,10 +68,11 @@ class TimeStampedModel(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    UNPUBLISHED = "unpublished", "Unpublished"
+    # Translated: a staff preview of a Spanish page names the state in its banner.
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 # How far ahead the admin lists and filters items as due for review soon.
@@ -110,6 +119,12 @@ _MOVES = {
 }
 
 
+# The sign-off of an item's wording: a working draft carries its own until it is published.
+REVIEW_FIELDS = (
+    "last_reviewed_on", "next_review_due", "reviewed_by", "review_note", "reviewed_fingerprint",
+)  # fmt: skip
+
+
 class RelationSnapshot(models.Model):
     """Added to every historical record: the item's links and tags as they were after the save."""
 
@@ -122,8 +137,9 @@ class RelationSnapshot(models.Model):
 class EditorialModel(TimeStampedModel):
     """Fields every piece of patient-facing content carries: its state, review and history.
 
-    A sign-off is bound to the clinical text it approved (`reviewed_fingerprint`): once that text
-    changes, a published item goes back to review instead of keeping a stale sign-off.
+    A sign-off is bound to the clinical text it approved (`reviewed_fingerprint`). The row of a
+    published item is its live version: edits to its clinical text wait, with their own
+    sign-off, in a WorkingDraft until they are published (conditions/services/drafts.py).
     """
 
     # Fields whose wording is clinical advice; subclasses list theirs. Only clinicians edit them.
@@ -132,6 +148,8 @@ class EditorialModel(TimeStampedModel):
     markdown_fields = ()
     # Many-to-many links kept in each historical record (tags are always kept).
     history_relations = ()
+    # The text patients read as the page, graded for reading level (conditions/readability.py).
+    readability_fields = ()
 
     status = models.CharField(
         max_length=20,
@@ -160,6 +178,27 @@ class EditorialModel(TimeStampedModel):
         help_text="One line on what changed at the last review. Shown on the public page.",
     )
     reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    reading_grade = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The US school grade a reader needs for the page's text (Flesch–Kincaid), "
+        "measured on each save.",
+    )
+    go_live_at = models.DateTimeField(
+        "go live at",
+        null=True,
+        blank=True,
+        help_text="Publish the signed-off wording (the working draft, if there is one) at this "
+        "time. Needs manage.py publish_scheduled to run from cron.",
+    )
+    take_down_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Unpublish the page at this time, for example when its advice expires.",
+    )
+    working_drafts = GenericRelation("conditions.WorkingDraft")
 
     objects = ContentQuerySet.as_manager()
     history = HistoricalRecords(inherit=True, bases=[RelationSnapshot])
@@ -168,20 +207,21 @@ class EditorialModel(TimeStampedModel):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.sign_off_is_stale:
-            self._change_reason = self.move_to(Status.IN_REVIEW)
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.readability_fields):
+            self.reading_grade = reading_grade(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "reading_grade"}
         super().save(*args, **kwargs)
 
     def move_to(self, status):
         """Change the item's state, unsaved, and return what its history should say of the move.
 
         The one place a state changes (an item starts as a draft, or published by the import):
-        the workflow's steps call it, and so does save(), to send a published item whose
-        clinical text changed since its sign-off back to review. Raise WorkflowError where the
-        item may not move there now: only signed-off wording is published, and any other
-        published item must be unpublished before it goes to review.
+        the workflow's steps call it. Raise WorkflowError where the item may not move there now:
+        only signed-off wording is published, and a published item must be unpublished before
+        it goes to review (edits to it wait in its working draft instead, see
+        conditions/services/drafts.py).
         """
         if status == Status.PUBLISHED and (blocker := self.publish_blocker()):
             raise WorkflowError(f"'{self}' cannot be published: {blocker}")
@@ -191,19 +231,19 @@ class EditorialModel(TimeStampedModel):
                 "Mark it as clinically reviewed first."
             )
         if status == Status.IN_REVIEW and self.status == Status.PUBLISHED:
-            if not self.sign_off_is_stale:
-                raise WorkflowError(
-                    f"'{self}' is published; unpublish it first to send it to review."
-                )
-            message = "Clinical text changed after sign-off: sent back to review"
-        else:
-            message = _MOVES[status]
+            raise WorkflowError(f"'{self}' is published; unpublish it first to send it to review.")
         self.status = status
-        return message
+        return _MOVES[status]
 
     def publish_blocker(self):
         """What must be done before this item can be published beyond a sign-off, or ''."""
         return ""
+
+    @property
+    def draft_fields(self):
+        """What an edit of a published item keeps in its working draft: its clinical wording and
+        the sign-off that covers it."""
+        return (*self.clinical_fields, *REVIEW_FIELDS)
 
     @property
     def is_published(self):
@@ -219,11 +259,6 @@ class EditorialModel(TimeStampedModel):
         return bool(self.reviewed_fingerprint) and (
             self.reviewed_fingerprint == self.clinical_fingerprint()
         )
-
-    @property
-    def sign_off_is_stale(self):
-        """Signed off once, but the clinical text has changed since."""
-        return bool(self.reviewed_fingerprint) and not self.is_signed_off
 
     @property
     def is_review_overdue(self):
@@ -355,6 +390,16 @@ def tag_field():
     )
 
 
+# The names migration 0002 gives the four areas: a fixed vocabulary that pages translate like
+# the interface ({% translate area.name %}); a name changed in the admin is shown as it is.
+KNEE_AREA_NAMES = [
+    gettext_noop("Back of the knee"),
+    gettext_noop("Front of the knee"),
+    gettext_noop("Inner side of the knee"),
+    gettext_noop("Outer side of the knee"),
+]
+
+
 class KneeArea(models.Model):
     """Where on the knee a condition hurts; the symptom checker's diagram is drawn from these."""
 
@@ -372,6 +417,7 @@ class KneeArea(models.Model):
 class Symptom(NamedContent):
     clinical_fields = ("name", "description")
     markdown_fields = ("description",)
+    readability_fields = ("description",)
 
     description = models.TextField(
         blank=True, help_text="What the symptom is like, in plain words. Markdown is allowed."
@@ -405,15 +451,16 @@ class Symptom(NamedContent):
 
 class Treatment(NamedContent):
     class Kind(models.TextChoices):
-        SELF_CARE = "self_care", "Self-care"
-        MEDICATION = "medication", "Medication"
-        THERAPY = "therapy", "Therapy"
-        INJECTION = "injection", "Injection"
-        SUPPORT = "support", "Support or brace"
-        SURGERY = "surgery", "Surgery"
+        SELF_CARE = "self_care", _("Self-care")
+        MEDICATION = "medication", _("Medication")
+        THERAPY = "therapy", _("Therapy")
+        INJECTION = "injection", _("Injection")
+        SUPPORT = "support", _("Support or brace")
+        SURGERY = "surgery", _("Surgery")
 
     clinical_fields = ("name", "kind", "description")
     markdown_fields = ("description",)
+    readability_fields = ("description",)
 
     kind = models.CharField(
         max_length=20,
@@ -441,18 +488,19 @@ class Condition(NamedContent):
     class Urgency(models.TextChoices):
         # Where a US patient goes: their doctor, an urgent care center today, or 911 and the
         # emergency room. Blank means the page has no urgent-help callout.
-        NONE = "", "No urgent-help callout"
-        NON_URGENT = "non_urgent", "Non-urgent: make an appointment with your doctor"
-        URGENT = "urgent", "Urgent: get care today (your doctor or an urgent care center)"
-        IMMEDIATE = "immediate", "Immediate: call 911 or go to the emergency room"
+        NONE = "", _("No urgent-help callout")
+        NON_URGENT = "non_urgent", _("Non-urgent: make an appointment with your doctor")
+        URGENT = "urgent", _("Urgent: get care today (your doctor or an urgent care center)")
+        IMMEDIATE = "immediate", _("Immediate: call 911 or go to the emergency room")
 
     class Onset(models.TextChoices):
-        ANY = "", "Either"
-        INJURY = "injury", "After an injury"
-        GRADUAL = "gradual", "Gradually"
+        ANY = "", _("Either")
+        INJURY = "injury", _("After an injury")
+        GRADUAL = "gradual", _("Gradually")
 
     clinical_fields = ("name", "summary", "body", "urgency", "urgent_help", "onset")
     markdown_fields = ("body",)
+    readability_fields = ("summary", "body")
     history_relations = ("symptoms", "treatments", "related", "knee_areas")
 
     summary = models.TextField(
@@ -588,6 +636,74 @@ class RedFlagRule(TimeStampedModel):
 
     def get_absolute_url(self):
         return page_url("conditions:symptom_checker")
+
+
+class JargonTerm(TimeStampedModel):
+    """A word patients may not know, marked in the editor's preview where a page uses it
+    without explaining it (conditions/readability.py says what counts as explaining).
+
+    Kept in the database, not a file, so that clinicians grow the list from the admin as they
+    meet words patients stumble on, with no release; the readability migration ships the first
+    terms.
+    """
+
+    term = models.CharField(
+        max_length=60,
+        help_text="A word or phrase, as written; plurals and any case match too.",
+    )
+    plain_words = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Plainer words to say instead, or a short explanation, offered in the preview.",
+    )
+
+    class Meta:
+        ordering = [Lower("term")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                name="jargon_term_unique_any_case",
+                violation_error_message="This term is already on the list.",
+            )
+        ]
+
+    def __str__(self):
+        return self.term
+
+    @classmethod
+    def as_dict(cls):
+        """{term: plain words} of every term. One query."""
+        return dict(cls.objects.values_list("term", "plain_words"))
+
+
+class WorkingDraft(models.Model):
+    """The edited wording of a published item and its sign-off, waiting to be published.
+
+    The item's own row goes on serving patients (every public page reads rows) until a clinician
+    publishes the draft, which copies `values` onto the row and deletes the draft. `values` maps
+    each of the item's draft_fields to its value as a model field serialises it.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    values = models.JSONField(encoder=DjangoJSONEncoder)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="working_draft_one_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"Working draft of {self.item}"
 
 
 class ReviewReminder(models.Model):

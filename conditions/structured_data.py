@@ -4,8 +4,10 @@ import json
 
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from clinic.models import clinic_facts
+from conditions.models import page_url
 from conditions.text import render_markdown
 
 SCHEMA = "https://schema.org"
@@ -20,8 +22,9 @@ def json_for_script(data):
 
 
 def breadcrumb_list(request, trail):
-    """BreadcrumbList from Home plus the page's (label, url) trail; positions start at 1."""
-    items = [("Home", "/"), *trail]
+    """BreadcrumbList from Home plus the page's (label, url) trail, in the page's language;
+    positions start at 1."""
+    items = [(_("Home"), page_url("conditions:home")), *trail]
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
@@ -74,8 +77,15 @@ def publisher(request):
     return organization
 
 
-def condition_page(request, condition, trail, *, symptoms, treatments, knee_areas):
-    """MedicalWebPage about a MedicalCondition, with the page's breadcrumbs and its lists."""
+def condition_page(
+    request, condition, trail, *, symptoms, treatments, knee_areas, in_language=None
+):
+    """MedicalWebPage about a MedicalCondition, with the page's breadcrumbs and its lists.
+
+    `in_language` is the language tag of the wording shown: a translation's; by default the
+    clinic's own (en-US), which is also what a page in another language shows of an item not
+    translated into it.
+    """
     about = {
         "@type": "MedicalCondition",
         "name": condition.name,
@@ -93,7 +103,7 @@ def condition_page(request, condition, trail, *, symptoms, treatments, knee_area
         "name": condition.name,
         "url": request.build_absolute_uri(condition.get_absolute_url()),
         "description": condition.summary,
-        "inLanguage": clinic_facts().language,
+        "inLanguage": in_language or clinic_facts().language,
         "about": about,
         "publisher": publisher(request),
     }

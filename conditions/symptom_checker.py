@@ -10,6 +10,8 @@ from typing import NamedTuple
 from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom, page_url
 from kneeinfo.cache import generation_cached
@@ -39,23 +41,24 @@ class SymptomCheckerForm(forms.Form):
     symptom = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Which of these do you have?",
+        label=gettext_lazy("Which of these do you have?"),
     )
     onset = forms.ChoiceField(
-        choices=[("", "Not sure"), *Condition.Onset.choices[1:]],
+        choices=[("", gettext_lazy("Not sure")), *Condition.Onset.choices[1:]],
         required=False,
         widget=forms.RadioSelect,
-        label="How did it start?",
+        label=gettext_lazy("How did it start?"),
     )
-    area = forms.ChoiceField(required=False, label="Where does it hurt most?")
+    area = forms.ChoiceField(required=False, label=gettext_lazy("Where does it hurt most?"))
 
     def __init__(self, *args, symptoms, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.symptoms = {symptom.slug: symptom for symptom in symptoms}
         self.areas = {area.slug: area for area in areas}
         self.fields["symptom"].choices = [(s.slug, s.name) for s in symptoms]
-        self.fields["area"].choices = [("", "Anywhere / not sure")] + [
-            (area.slug, area.name) for area in areas
+        # Area names are a fixed vocabulary, translated like the interface (KNEE_AREA_NAMES).
+        self.fields["area"].choices = [("", _("Anywhere / not sure"))] + [
+            (area.slug, _(area.name)) for area in areas
         ]
 
     def clean_symptom(self):

@@ -1,5 +1,7 @@
-"""Text helpers shared by the importer, the templates and search: word matching and Markdown."""
+"""Text helpers shared by the importer, the templates, search and the admin: word matching,
+Markdown and word diffs."""
 
+import difflib
 import re
 from functools import lru_cache
 from html import unescape
@@ -7,6 +9,7 @@ from html import unescape
 import markdown
 import nh3
 from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 # A word as the importer, tags and cross-links see it: ASCII letters and digits, with an
@@ -78,13 +81,24 @@ class PhraseIndex:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
-_BLOCK_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)")
+# What would start a heading, quote or list: the backslash goes before its mark ("1\." for a
+# number, as a backslash before a digit would be shown).
+_BLOCK_START = re.compile(r"^(\s*)(\d+(?=\.)|(?=[#>+\-]))(.)")
+
+
+def markdown_escape_inline(plain):
+    """Quote plain text that sits inside a line of Markdown, after its start."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain).replace("<", "&lt;")
+
+
+def markdown_escape_start(markdown_line):
+    """Quote a heading, quote or list mark at the start of a line of Markdown."""
+    return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), markdown_line)
 
 
 def markdown_escape(plain):
     """Quote plain text so that Markdown renders it word for word."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", plain).replace("<", "&lt;")
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return markdown_escape_start(markdown_escape_inline(plain))
 
 
 ALLOWED_TAGS = {
@@ -167,3 +181,30 @@ def _link_text(text, targets, used):
         position, start = last, end
     out.append(text[position:])
     return "".join(out)
+
+
+# Below this share of words in common, word_diff marks a text as rewritten as a whole.
+REWRITE_RATIO = 0.3
+
+
+def word_diff(old, new):
+    """`new` as HTML, words not in `old` in <ins> and words gone from it in <del>, escaped;
+    all of it in <ins> when it is mostly rewritten.
+
+    How the admin shows what an edit changed, word by word, in a long Markdown text.
+    """
+    old_words, new_words = re.split(r"(\s+)", str(old)), re.split(r"(\s+)", str(new))
+    parts = []
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    kept = difflib.SequenceMatcher(None, str(old).split(), str(new).split(), autojunk=False)
+    if kept.ratio() < REWRITE_RATIO:
+        # Mostly rewritten: words kept here and there would cut it into unreadable fragments.
+        return mark_safe(f"<ins>{escape(new)}</ins>")
+    for op, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if op in {"delete", "replace"}:
+            parts.append(f"<del>{escape(''.join(old_words[old_start:old_end]))}</del>")
+        if op in {"insert", "replace"}:
+            parts.append(f"<ins>{escape(''.join(new_words[new_start:new_end]))}</ins>")
+        if op == "equal":
+            parts.append(escape("".join(new_words[new_start:new_end])))
+    return mark_safe("".join(parts))

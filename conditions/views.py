@@ -11,11 +11,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from conditions import structured_data, symptom_checker
 from conditions.mixins import (
     BreadcrumbMixin,
+    ContentLanguageMixin,
     KeptCountMixin,
     KeptCountPaginator,
     PreviewMixin,
@@ -33,6 +36,7 @@ from conditions.models import (
 )
 from conditions.text import autolink, phrase_key, render_markdown
 from faq.models import FAQ
+from kneeinfo import languages
 from kneeinfo.cache import generation_cached
 
 POPULAR_TAG_COUNT = 20
@@ -54,7 +58,8 @@ def published_conditions():
 def condition_link_targets():
     """{phrase_key(name or alternate name): URL} of every published condition.
 
-    One query, then kept in the cache until any content changes.
+    One query, then kept in the cache until any content changes; the URLs are the active
+    language's, so each language keeps its own.
     """
 
     def build():
@@ -68,17 +73,25 @@ def condition_link_targets():
                     targets.setdefault(phrase_key(each), url)
         return targets
 
-    return generation_cached("condition-link-targets", build)
+    return generation_cached(f"condition-link-targets-{get_language()}", build)
+
+
+def condition_body_render(condition):
+    """The body as HTML, mentions of other published conditions linked to their pages."""
+    html = render_markdown(condition.body)
+    return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
 
 
 def condition_body_html(condition):
-    """The body as safe HTML, mentions of other conditions linked; cached until content changes."""
-
-    def build():
-        html = render_markdown(condition.body)
-        return autolink(html, condition_link_targets(), skip_url=condition.get_absolute_url())
-
-    return mark_safe(generation_cached(f"condition-body-{condition.pk}", build))
+    """The body as safe HTML, mentions of other conditions linked (to pages in the active
+    language); cached until content changes."""
+    if getattr(condition, "working_draft", None) is not None:
+        # A staff preview of wording that is not live: never kept.
+        return mark_safe(condition_body_render(condition))
+    html = generation_cached(
+        f"condition-body-{condition.pk}-{get_language()}", lambda: condition_body_render(condition)
+    )
+    return mark_safe(html)
 
 
 SIMILAR_COUNT = 5
@@ -187,7 +200,7 @@ class HomeView(TemplateView):
 class ConditionListView(KeptCountMixin, BreadcrumbMixin, ListView):
     """A–Z, a page at a time; `?letter=B` shows the conditions under one letter."""
 
-    section = ("Conditions A–Z", "conditions:condition_list")
+    section = (_("Conditions A–Z"), "conditions:condition_list")
     context_object_name = "conditions"
     paginate_by = LIST_PAGE_SIZE
 
@@ -242,8 +255,10 @@ def published_condition(slug):
     )
 
 
-class ConditionDetailView(StructuredDataMixin, PreviewMixin, BreadcrumbMixin, DetailView):
-    section = ("Conditions A–Z", "conditions:condition_list")
+class ConditionDetailView(
+    StructuredDataMixin, ContentLanguageMixin, PreviewMixin, BreadcrumbMixin, DetailView
+):
+    section = (_("Conditions A–Z"), "conditions:condition_list")
     context_object_name = "condition"
 
     def get_object(self, queryset=None):
@@ -270,11 +285,12 @@ class ConditionDetailView(StructuredDataMixin, PreviewMixin, BreadcrumbMixin, De
             symptoms=context["symptoms"],
             treatments=context["treatments"],
             knee_areas=context["knee_areas"],
+            in_language=context["translation"] and languages.tag(context["translation"].language),
         )
 
 
 class SymptomListView(KeptCountMixin, BreadcrumbMixin, ListView):
-    section = ("Symptoms", "conditions:symptom_list")
+    section = (_("Symptoms"), "conditions:symptom_list")
     context_object_name = "symptoms"
     paginate_by = LIST_PAGE_SIZE
 
@@ -282,7 +298,7 @@ class SymptomListView(KeptCountMixin, BreadcrumbMixin, ListView):
         return Symptom.objects.published().only("name", "slug", "description")
 
 
-class ItemConditionsView(PreviewMixin, BreadcrumbMixin, DetailView):
+class ItemConditionsView(ContentLanguageMixin, PreviewMixin, BreadcrumbMixin, DetailView):
     """A symptom's or a treatment's page: the item and the published conditions linked to it."""
 
     # The Condition field that links conditions to the item.
@@ -302,13 +318,13 @@ class ItemConditionsView(PreviewMixin, BreadcrumbMixin, DetailView):
 
 class SymptomDetailView(ItemConditionsView):
     model = Symptom
-    section = ("Symptoms", "conditions:symptom_list")
+    section = (_("Symptoms"), "conditions:symptom_list")
     context_object_name = "symptom"
     condition_field = "symptoms"
 
 
 class TreatmentListView(KeptCountMixin, BreadcrumbMixin, ListView):
-    section = ("Treatments", "conditions:treatment_list")
+    section = (_("Treatments"), "conditions:treatment_list")
     context_object_name = "treatments"
     paginate_by = LIST_PAGE_SIZE
 
@@ -322,13 +338,13 @@ class TreatmentListView(KeptCountMixin, BreadcrumbMixin, ListView):
 
 class TreatmentDetailView(ItemConditionsView):
     model = Treatment
-    section = ("Treatments", "conditions:treatment_list")
+    section = (_("Treatments"), "conditions:treatment_list")
     context_object_name = "treatment"
     condition_field = "treatments"
 
 
 class TagListView(BreadcrumbMixin, ListView):
-    section = ("Topics", "conditions:tag_list")
+    section = (_("Topics"), "conditions:tag_list")
     template_name = "conditions/tag_list.html"
     context_object_name = "tags"
     paginate_by = 2 * LIST_PAGE_SIZE
@@ -363,7 +379,7 @@ def tag_sections(tag_id):
 
 
 class TagDetailView(BreadcrumbMixin, DetailView):
-    section = ("Topics", "conditions:tag_list")
+    section = (_("Topics"), "conditions:tag_list")
     context_object_name = "tag"
 
     def get_queryset(self):
@@ -412,7 +428,7 @@ class SymptomCheckerView(BreadcrumbMixin, TemplateView):
     """ "What could be causing my knee pain?" A GET form, so every result page can be shared."""
 
     template_name = "conditions/symptom_checker.html"
-    section = ("What could be causing my knee pain?", "conditions:symptom_checker")
+    section = (_("What could be causing my knee pain?"), "conditions:symptom_checker")
 
     def get_context_data(self, **kwargs):
         areas = symptom_checker.knee_areas()

@@ -66,6 +66,10 @@ class Vocabulary:
     def extras_for(self, heading):
         return self.conditions.get(phrase_key(heading), ConditionExtras())
 
+    def has_extras(self, heading):
+        """Whether the vocabulary says anything of the condition under `heading`."""
+        return phrase_key(heading) in self.conditions
+
     def question_for(self, title, answer):
         """The question the vocabulary gives an answer of the article `title`, or ''."""
         answer = " ".join(answer.split()).casefold()

@@ -3,12 +3,24 @@
 from django.contrib import admin
 
 from conditions.admin import ContentAdmin
+from conditions.preview import UnsavedItem, form_choice, form_tags
 from faq.models import FAQ
+from faq.views import FAQDetailView
 
 
 @admin.register(FAQ)
 class FAQAdmin(ContentAdmin):
-    list_display = ["question", "order", "status", "signed_off", "tag_list", "updated_at"]
+    public_view = FAQDetailView
+    list_display = [
+        "question",
+        "order",
+        "status",
+        "signed_off",
+        "has_working_draft",
+        "grade",
+        "tag_list",
+        "updated_at",
+    ]
     search_fields = ["question", "answer"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["conditions"]
@@ -16,3 +28,7 @@ class FAQAdmin(ContentAdmin):
         (None, {"fields": ["question", "slug", "answer", "order", "conditions", "tags"]}),
         ContentAdmin.review_fieldset,
     ]
+
+    def preview_context(self, item, form):
+        conditions = form_choice(form, item, "conditions").published().only("name", "slug")
+        return {"faq": UnsavedItem(item, tags=form_tags(form, item), conditions=conditions)}

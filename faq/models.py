@@ -15,6 +15,7 @@ from conditions.models import (
 class FAQ(EditorialModel):
     clinical_fields = ("question", "answer")
     markdown_fields = ("answer",)
+    readability_fields = ("answer",)
     history_relations = ("conditions",)
 
     question = models.CharField(

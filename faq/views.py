@@ -2,17 +2,24 @@
 question on a page of its own."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from conditions import structured_data
-from conditions.mixins import BreadcrumbMixin, KeptCountMixin, PreviewMixin, StructuredDataMixin
+from conditions.mixins import (
+    BreadcrumbMixin,
+    ContentLanguageMixin,
+    KeptCountMixin,
+    PreviewMixin,
+    StructuredDataMixin,
+)
 from conditions.views import published_conditions
 from faq.models import FAQ
 
 # Each question comes with its whole answer, its conditions and its review line: twenty make a
 # long enough page on a phone, and one as quick at 10,000 conditions as the other lists.
 FAQ_PAGE_SIZE = 20
-SECTION = ("Frequently asked questions", "faq:list")
+SECTION = (_("Frequently asked questions"), "faq:list")
 
 
 def linked_conditions():
@@ -36,7 +43,9 @@ class FAQListView(StructuredDataMixin, KeptCountMixin, BreadcrumbMixin, ListView
         return structured_data.faq_page(self.request, context["faqs"], context["breadcrumbs"])
 
 
-class FAQDetailView(StructuredDataMixin, PreviewMixin, BreadcrumbMixin, DetailView):
+class FAQDetailView(
+    StructuredDataMixin, ContentLanguageMixin, PreviewMixin, BreadcrumbMixin, DetailView
+):
     """`/faq/<slug>/`: one question and its answer, a page to share, bookmark and find."""
 
     section = SECTION

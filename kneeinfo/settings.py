@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "search",
     "clinic",
     "appointments",
+    "links",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages come from the shared cache before sessions, auth or the database are touched.
     "kneeinfo.cache.PageCacheMiddleware",
+    # The page's language from its address, before anything renders or resolves a URL.
+    "kneeinfo.languages.LanguageFromPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,9 +189,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# English at today's addresses, Spanish under /es/ (kneeinfo/languages.py): the language comes
+# from the address alone, so every page can be cached by its URL.
+LANGUAGES = [("en-us", "English"), ("es", "Español")]
+USE_I18N = True
+# The Spanish interface, compiled by `manage.py compile_translations` (make run, serve and test).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as US readers write them ("December 3, 2026"); Spanish keeps Django's own formats.
+FORMAT_MODULE_PATH = ["kneeinfo.formats"]
 TIME_ZONE = "America/New_York"
-# English only: no translation machinery on every request.
-USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -266,6 +275,9 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # How long a clinical sign-off stays current (3 years, as health-information standards ask).
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 3 * 365)
+# The US school grade patient pages should read at or below (NIH and AMA ask for grades 6–8);
+# signing off wording above it asks for a confirmation.
+READABILITY_TARGET_GRADE = env_int("READABILITY_TARGET_GRADE", 8)
 
 # Appointment requests: days a request is kept after it arrives (manage.py
 # purge_appointment_requests deletes older ones), and how many one address may send an hour.

@@ -1,6 +1,11 @@
-"""Every public URL is plain and stable: people bookmark, print and share them."""
+"""Every public URL is plain and stable: people bookmark, print and share them.
+
+Public pages are in English at their plain address and in Spanish under /es/ with the same slugs
+(kneeinfo/languages.py); the admin and the addresses for machines have no language.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
@@ -10,10 +15,6 @@ from kneeinfo import views
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("", include("conditions.urls")),
-    path("", include("faq.urls")),
-    path("", include("search.urls")),
-    path("", include("appointments.urls")),
     path(
         "sitemap.xml",
         index,
@@ -23,6 +24,13 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
+    *i18n_patterns(
+        path("", include("conditions.urls")),
+        path("", include("faq.urls")),
+        path("", include("search.urls")),
+        path("", include("appointments.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 # Error pages render from their templates alone (no host, database, cache or context processors),

@@ -7,6 +7,8 @@ a symptom's or treatment's short description counts as its summary), the body le
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.utils.translation import gettext_lazy as _
+
 from conditions.models import Condition, Symptom, Treatment
 from faq.models import FAQ
 
@@ -55,9 +57,9 @@ class Source:
 
 # In this order, equal scores list conditions first, then symptoms, treatments and questions.
 SOURCES = (
-    Source("condition", "Condition", Condition, "name", "alternate_names", "summary", "body"),
-    Source("symptom", "Symptom", Symptom, "name", "alternate_names", "description"),
-    Source("treatment", "Treatment", Treatment, "name", "alternate_names", "description"),
-    Source("faq", "Question", FAQ, "question", body="answer"),
+    Source("condition", _("Condition"), Condition, "name", "alternate_names", "summary", "body"),
+    Source("symptom", _("Symptom"), Symptom, "name", "alternate_names", "description"),
+    Source("treatment", _("Treatment"), Treatment, "name", "alternate_names", "description"),
+    Source("faq", _("Question"), FAQ, "question", body="answer"),
 )
 SOURCES_BY_KIND = {source.kind: source for source in SOURCES}

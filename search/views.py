@@ -1,6 +1,7 @@
 """The search page: a form, and published conditions, symptoms, treatments and FAQs that match."""
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from conditions.mixins import BreadcrumbMixin
@@ -12,7 +13,7 @@ class SearchView(BreadcrumbMixin, TemplateView):
     """`/search/?q=...&page=N`. Any query gives a page: none, odd or very long ones included."""
 
     template_name = "search/results.html"
-    section = ("Search", "search:results")
+    section = (_("Search"), "search:results")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -36,6 +36,7 @@ ENV_NAMES = [
     "EMAIL_HOST_PASSWORD",
     "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL",
+    "READABILITY_TARGET_GRADE",
 ]
 
 
@@ -70,6 +71,13 @@ def _staff_user(django_user_model, username, group_name):
     )
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The Spanish interface compiled from its catalog, as `make run` and `make test` compile it,
+    so that a test run alone never reads a .mo file older than locale/es/LC_MESSAGES/django.po."""
+    call_command("compile_translations", verbosity=0)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -174,3 +182,15 @@ def seed_article_for_class(django_db_setup, django_db_blocker):
 def seed_site(django_db_setup, django_db_blocker):
     """The site as `make run` seeds it (`seed_site`), once per module, rolled back after it."""
     yield from _seed_kept_open(django_db_blocker, "seed_site")
+
+
+@pytest.fixture
+def as_role(client, request):
+    """Log the client in as the role named by the test's `role` parameter."""
+
+    def login(role):
+        user = request.getfixturevalue(role)
+        client.force_login(user)
+        return client
+
+    return login

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conditions.models import Status
+from conditions.models import Condition, Status
 from conditions.services import workflow
+from conditions.services.drafts import with_draft
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory
 from tests.test_roles import change_data, change_url
 
@@ -27,8 +28,7 @@ def test_second_save_of_a_stale_form_is_refused_and_keeps_what_was_typed(
     assert response.status_code == 200
     assert "Someone else saved this page by clinician while you were editing" in response.text
     assert "Second person&#x27;s summary" in response.text
-    condition.refresh_from_db()
-    assert condition.summary == "First person's summary"
+    assert with_draft(Condition.objects.get(pk=condition.pk)).summary == "First person's summary"
 
 
 def test_a_fresh_form_after_the_other_save_goes_through(clinician_client):
@@ -36,8 +36,7 @@ def test_a_fresh_form_after_the_other_save_goes_through(clinician_client):
     clinician_client.post(change_url(condition), change_data(condition, summary="One"))
     condition.refresh_from_db()
     clinician_client.post(change_url(condition), change_data(condition, summary="Two"))
-    condition.refresh_from_db()
-    assert condition.summary == "Two"
+    assert with_draft(Condition.objects.get(pk=condition.pk)).summary == "Two"
 
 
 def test_sign_off_and_publish_from_the_form(clinician_client, clinician):
@@ -69,6 +68,7 @@ def test_admin_index_lists_overdue_and_soon_due_items(clinician_client):
     FAQFactory(question="Far future?", next_review_due=today + timedelta(days=300))
     page = clinician_client.get(reverse("admin:index")).text
     review = page[page.index('id="review-due"') :]
+    review = review[: review.index("</div>")]
     assert review.index("Overdue condition") < review.index("Soon symptom")
     assert "Far future?" not in review
 

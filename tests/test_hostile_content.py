@@ -147,7 +147,8 @@ RAW_COUNTED = {
     "image", "video", "audio", "source", "picture", "use", *ALWAYS_FORBIDDEN,
 }  # fmt: skip
 RAW_TAG = re.compile(r"<\s*(" + "|".join(sorted(RAW_COUNTED)) + r")\b", re.I)
-LINK_RELS = {"stylesheet", "icon", "canonical"}
+# "alternate": every page names itself in each language (hreflang).
+LINK_RELS = {"stylesheet", "icon", "canonical", "alternate"}
 # What user text may turn into, in any number: the Markdown sanitiser's elements, the links the
 # site adds to condition names in body text, and search's <mark> around matched words.
 TEXT_ELEMENTS = ALLOWED_TAGS | {"mark"}

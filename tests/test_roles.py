@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clinic.models import ClinicProfile, Location
-from conditions.admin import ContentAdmin
+from conditions.admin import ContentAdmin, edit_token
 from conditions.models import ClinicianProfile, Condition, Status, Symptom, Tag, TagRedirect
 from conditions.services.workflow import content_sign_off
 from tests.factories import (
@@ -30,22 +30,6 @@ from tests.test_cache import generation_writes
 pytestmark = pytest.mark.django_db
 
 ROLES = ["clinician", "content_staff"]
-
-
-@pytest.fixture
-def as_role(client, request):
-    """Log the client in as the role named by the test's `role` parameter."""
-
-    def login(role):
-        user = request.getfixturevalue(role)
-        client.force_login(user)
-        return client
-
-    return login
-
-
-def edit_token(item):
-    return type(item).objects.filter(pk=item.pk).values("updated_at")[0]["updated_at"].isoformat()
 
 
 def change_data(condition, **overrides):
@@ -91,11 +75,15 @@ def form_as_saved(response, **ticked):
     return data
 
 
-def run_action(client, model_name, action, items):
+def run_action(client, model_name, action, items, **confirmation):
+    """Post an admin action as the change list does; `confirmation`, its second step's fields."""
     return client.post(
         reverse(f"admin:conditions_{model_name}_changelist"),
-        {"action": action, "_selected_action": [item.pk for item in items]},
+        {"action": action, "_selected_action": [item.pk for item in items], **confirmation},
     )
+
+
+UNPUBLISH_CONFIRMED = {"confirm": "1", "reason": "The advice is out of date"}
 
 
 # Viewing and adding -------------------------------------------------------------------------
@@ -150,7 +138,10 @@ def test_only_clinicians_delete_content(as_role, role, allowed):
 
 @pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
 def test_clinical_text_changes_only_for_clinicians_even_with_a_crafted_post(as_role, role, allowed):
-    condition = ConditionFactory(summary="Original summary", body="Original body")
+    # Not live, so that an allowed edit lands on the row (a live page's goes to its draft).
+    condition = ConditionFactory(
+        status=Status.IN_REVIEW, summary="Original summary", body="Original body"
+    )
     client = as_role(role)
     response = client.post(
         change_url(condition),
@@ -262,7 +253,7 @@ def test_only_clinicians_publish(as_role, role, allowed, clinician):
 @pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
 def test_only_clinicians_unpublish(as_role, role, allowed):
     condition = ConditionFactory()
-    run_action(as_role(role), "condition", "unpublish", [condition])
+    run_action(as_role(role), "condition", "unpublish", [condition], **UNPUBLISH_CONFIRMED)
     condition.refresh_from_db()
     assert (condition.status == Status.UNPUBLISHED) is allowed
 
@@ -274,7 +265,7 @@ def test_an_action_on_several_items_is_one_change_of_the_site(clinician_client):
         assert patient.get(condition.get_absolute_url()).status_code == 200
 
     with CaptureQueriesContext(connection) as queries:
-        run_action(clinician_client, "condition", "unpublish", conditions)
+        run_action(clinician_client, "condition", "unpublish", conditions, **UNPUBLISH_CONFIRMED)
 
     assert not Condition.objects.filter(status=Status.PUBLISHED).exists()
     assert len(generation_writes(queries)) == 1
@@ -305,7 +296,7 @@ def test_publishing_without_sign_off_in_the_form_keeps_what_was_typed(clinician_
 
 @pytest.mark.parametrize(("role", "allowed"), [("clinician", True), ("content_staff", False)])
 def test_only_clinicians_restore_a_version(as_role, role, allowed):
-    condition = ConditionFactory(body="Old body")
+    condition = ConditionFactory(status=Status.IN_REVIEW, body="Old body")
     old = condition.history.first()
     condition.body = "New body"
     condition.save()
@@ -326,7 +317,8 @@ def test_both_roles_compare_versions(as_role, role):
     url = reverse("admin:conditions_condition_compare", args=[condition.pk])
     response = as_role(role).get(url, {"a": old.history_id, "b": new.history_id})
     assert response.status_code == 200
-    assert "Old body" in response.text and "New body" in response.text
+    assert "<td>Old body</td>" in response.text
+    assert "<td><del>Old</del><ins>New</ins> body</td>" in response.text
     assert ("Restore the older version" in response.text) is (role == "clinician")
 
 

@@ -146,3 +146,12 @@ def test_email_prints_to_the_console_until_an_smtp_server_is_configured(load_set
 def test_a_bad_value_stops_start_up_naming_the_variable(load_settings, name, value, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         load_settings(SECRET_KEY="x", **{name: value})
+
+
+def test_the_reading_grade_target_is_grade_8_unless_the_environment_says(load_settings):
+    assert load_settings(SECRET_KEY="x")["READABILITY_TARGET_GRADE"] == 8
+    assert (
+        load_settings(SECRET_KEY="x", READABILITY_TARGET_GRADE="6")["READABILITY_TARGET_GRADE"] == 6
+    )
+    with pytest.raises(ImproperlyConfigured, match="READABILITY_TARGET_GRADE"):
+        load_settings(SECRET_KEY="x", READABILITY_TARGET_GRADE="eighth")

@@ -18,6 +18,6 @@ ROOT_URLCONF = "bench.bare.urls"
 WSGI_APPLICATION = "bench.bare.wsgi.application"
 DATABASES = {}
 
-# As the site: no translation machinery on every request.
-USE_I18N = False
+# As the site, which has its pages in English and Spanish.
+USE_I18N = True
 USE_TZ = True

@@ -1,35 +1,73 @@
 """Import an article and the shipped vocabulary: conditions, symptoms, treatments, FAQs, tags and
 the symptom checker's red-flag rules.
 
-All or nothing, in one batch of changes; items are keyed by slug (rules by name), so a second
-run of the same files changes nothing. New items are published: the seed is the operator's
-content, imported without a clinician's sign-off. An existing item keeps its state.
+All or nothing, in one batch of changes. Items are found by slug or by name (an FAQ by its
+question), so a second run of the same file changes nothing. What an import may do to a site
+(docs/design.md, Importing):
+
+- New items arrive in review; only the operator's first import into an empty site
+  (`publish_into_empty_site`, as `seed_site` runs it) publishes them, marked not yet reviewed.
+- Text for an item that already exists becomes its working draft (services/drafts.py): the live
+  page keeps its text until a clinician publishes. An item keeps its name, and the advice the
+  vocabulary does not give it.
+- Links and tags are added, never removed, and alternate names joined to the item's own: what
+  editors have curated stays.
+- Red-flag rules are created where missing; existing ones are clinicians' to change.
 """
 
+import difflib
+import hashlib
+import json
+import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from conditions.article import parse_article
-from conditions.models import Condition, KneeArea, RedFlagRule, Status, Symptom, Tag, Treatment
+from conditions.article import FORMATS, parse_article
+from conditions.models import (
+    Condition,
+    KneeArea,
+    RedFlagRule,
+    Status,
+    Symptom,
+    Tag,
+    Treatment,
+    content_models,
+)
 from conditions.services import many_changes
+from conditions.services.drafts import save_draft, with_draft
 from conditions.services.tags import tag_finder
-from conditions.text import PhraseIndex, markdown_escape, phrase_key
+from conditions.text import PhraseIndex, phrase_key
 from conditions.vocabulary import VOCABULARY, VocabularyError, vocabulary_load
 from faq.models import FAQ
 
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "content" / "pain-in-back-of-knee.txt"
 
 
-def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
-    """Import an article's bytes; all or nothing. Raise ArticleError or VocabularyError if bad."""
+def article_import(
+    data,
+    *,
+    user=None,
+    vocabulary_path=VOCABULARY,
+    dry_run=False,
+    publish_into_empty_site=False,
+    expected=None,
+):
+    """Import an article's bytes; all or nothing. Raise ArticleError or VocabularyError if bad.
+
+    With `dry_run`, or where `expected` (the fingerprint of a preview's report) differs from
+    what this import did, everything is rolled back: `report.written` says whether it was kept.
+    """
     article = parse_article(data)
     vocabulary = vocabulary_load(vocabulary_path)
-    run = _Import(vocabulary)
-    run.check_knee_areas(article.sections, vocabulary_path)
     with many_changes():
+        site_is_empty = not any(model.objects.exists() for model in content_models())
+        publish = publish_into_empty_site and site_is_empty
+        run = _Import(vocabulary, article, user, Status.PUBLISHED if publish else Status.IN_REVIEW)
+        run.check_knee_areas(article.sections, vocabulary_path)
         run.keyword_tags(article.keywords)
         symptoms = run.terms(Symptom, vocabulary.symptoms)
         treatments = run.terms(Treatment, vocabulary.treatments, extra_fields=["kind"])
@@ -47,26 +85,77 @@ def article_import(data, *, vocabulary_path=VOCABULARY, dry_run=False):
             ("FAQs", faqs),
         ]:
             for item in items:
-                run.report.record(label, item.import_outcome)
-        if dry_run:
+                run.report.add(label, item.import_change)
+        report = run.report
+        report.written = not dry_run and expected in (None, report.fingerprint())
+        if not report.written:
             transaction.set_rollback(True)
-    return run.report
+    return report
+
+
+@dataclass
+class ItemChange:
+    """What an import does to one item: creates it, changes it, or leaves it as it is."""
+
+    kind: str
+    name: str
+    outcome: str = "unchanged"
+    status: str = ""  # a new item's state; for a changed one, where its new text goes
+    fields: list = field(default_factory=list)  # (label, old, new) of changed text
+    links: list = field(default_factory=list)  # (label, [names added])
+    item: object = None
+
+    def as_data(self):
+        return [self.kind, self.name, self.outcome, self.status, self.fields, self.links]
 
 
 class ImportReport:
-    """What an import did, per kind of content: created, updated or unchanged."""
+    """What an import did, per kind of content (created, updated or unchanged), item by item:
+    what the preview shows and the command prints."""
 
     OUTCOMES = ("created", "updated", "unchanged")
 
-    def __init__(self):
+    def __init__(self, article):
+        self.title = article.title
+        self.format = FORMATS[article.format]
+        self.warnings = list(article.warnings)
         self.counts = {}
+        self.items = []
+        self.new_tags = []
+        self.folded_keywords = []  # (keyword, the existing tag it joins)
+        self.written = False
 
     def record(self, label, outcome):
         self.counts.setdefault(label, Counter())[outcome] += 1
 
+    def add(self, label, change):
+        self.record(label, change.outcome)
+        if change.outcome != "unchanged":
+            self.items.append(change)
+
+    @property
+    def created(self):
+        return [change for change in self.items if change.outcome == "created"]
+
+    @property
+    def updated(self):
+        return [change for change in self.items if change.outcome == "updated"]
+
     @property
     def changed(self):
         return any(c["created"] or c["updated"] for c in self.counts.values())
+
+    def fingerprint(self):
+        """A hash of everything the report says the import does: a confirmation must do what
+        its preview showed."""
+        data = [
+            self.title,
+            sorted(self.counts.items()),
+            [change.as_data() for change in self.items],
+            self.new_tags,
+            self.folded_keywords,
+        ]
+        return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
 
     def lines(self):
         return [
@@ -74,14 +163,53 @@ class ImportReport:
             for label, counts in self.counts.items()
         ]
 
+    def preview_lines(self):
+        """The report item by item, as text: what would be created and changed, with diffs."""
+        lines = [f"Read as {self.format}: {self.title}"]
+        if self.created:
+            lines.append("To be created:")
+            lines += [f"  {c.kind}: {c.name} ({c.status})" for c in self.created]
+        if self.updated:
+            lines.append("Changes to existing items:")
+        for change in self.updated:
+            where = f" ({change.status})" if change.fields and change.status else ""
+            lines.append(f"  {change.kind}: {change.name}{where}")
+            for label, old, new in change.fields:
+                lines.append(f"    {label}:")
+                lines += [f"      {line}" for line in _text_diff(old, new)]
+            for label, names in change.links:
+                lines.append(f"    {label} added: {', '.join(names)}")
+        if self.new_tags:
+            lines.append("New tags: " + ", ".join(self.new_tags))
+        if self.folded_keywords:
+            joined = [f"{keyword} → {tag}" for keyword, tag in self.folded_keywords]
+            lines.append("Keywords joining existing tags: " + ", ".join(joined))
+        lines += [f"Warning: {warning}" for warning in self.warnings]
+        return lines
+
+
+def _text_diff(old, new):
+    """The sentences of `old` gone from `new` (-) and new in it (+)."""
+    split = re.compile(r"(?<=[.!?])\s+|\n+")
+    old_lines = [line for line in split.split(str(old)) if line]
+    new_lines = [line for line in split.split(str(new)) if line]
+    return [
+        f"{line[0]} {line[1:]}"
+        for line in difflib.unified_diff(old_lines, new_lines, n=0, lineterm="")
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
 
 class _Import:
     """The steps of one import, in the order article_import takes them; each item it writes
-    carries `import_outcome` (created, updated or unchanged) for the report."""
+    carries `import_change` (an ItemChange) for the report."""
 
-    def __init__(self, vocabulary):
+    def __init__(self, vocabulary, article, user, new_status):
         self.vocabulary = vocabulary
-        self.report = ImportReport()
+        self.user = user
+        self.new_status = new_status
+        self.reason = f"Imported from the article “{article.title}”"
+        self.report = ImportReport(article)
         self.areas = {area.slug: area for area in KneeArea.objects.all()}
         self.tags = []  # (keyword, tag) for every keyword of the article
 
@@ -101,33 +229,96 @@ class _Import:
             tag = find(keyword)
             if tag is None:
                 tag = Tag.objects.create(name=keyword)
+                self.report.new_tags.append(tag.name)
                 self.report.record("tags", "created")
             else:
+                if tag.name != keyword:
+                    self.report.folded_keywords.append((keyword, tag.name))
                 self.report.record("tags", "unchanged")
             self.tags.append((keyword, tag))
 
-    def upsert(self, model, slug, text, status=Status.PUBLISHED, **fields):
-        """Create (in `status`) or update one item keyed by slug, tagged with the keywords
-        `text` (a PhraseIndex) mentions."""
+    def upsert(self, model, slug, text, clinical, *, others=None, status=None, new_only=None):
+        """Create, or find and update, one item, tagged with the keywords `text` (a
+        PhraseIndex) mentions.
+
+        An item is found by slug, else by its name (an FAQ's question). A new one is created in
+        `status` (the import's, by default) with `clinical`, `others` and `new_only` fields. An
+        existing one keeps its name; its other `clinical` fields become its working draft, and
+        `others` (alternate names) are joined to its own.
+        """
+        key = "question" if model is FAQ else "name"
         item = model.objects.filter(slug=slug).first()
+        if item is None and clinical.get(key):
+            item = model.objects.filter(**{f"{key}__iexact": clinical[key]}).first()
+        kind = model._meta.verbose_name
         if item is None:
-            item = model.objects.create(slug=slug, status=status, **fields)
-            item.import_outcome = "created"
+            item = model(slug=slug, status=status or self.new_status)
+            for name, value in {**clinical, **(others or {}), **(new_only or {})}.items():
+                setattr(item, name, value)
+            self._save(item)
+            item.import_change = ItemChange(
+                kind, str(item), "created", item.get_status_display().lower(), item=item
+            )
         else:
-            changed = [name for name, value in fields.items() if getattr(item, name) != value]
-            for name in changed:
-                setattr(item, name, fields[name])
-            if changed:
-                item.save(update_fields=[*changed, "updated_at"])
-            item.import_outcome = "updated" if changed else "unchanged"
+            item.import_change = ItemChange(kind, str(item), item=item)
+            self._join_alternate_names(item, (others or {}).get("alternate_names", ""))
+            self._draft(item, {name: v for name, v in clinical.items() if name != key})
         self.link(item, tags=[tag for keyword, tag in self.tags if text.mentions(keyword)])
         return item
 
+    def _save(self, item, **kwargs):
+        item._change_reason = self.reason
+        item._history_user = self.user
+        item.save(**kwargs)
+
+    def _join_alternate_names(self, item, names):
+        """Add the names patients use that the item lacks: not clinical advice, so at once."""
+        if not names:
+            return
+        have = {phrase_key(name) for name in item.alternate_name_list}
+        new = [n for n in names.splitlines() if n.strip() and phrase_key(n) not in have]
+        if new:
+            old = item.alternate_names
+            item.alternate_names = "\n".join([*item.alternate_name_list, *new])
+            self._save(item, update_fields=["alternate_names", "updated_at"])
+            label = item._meta.get_field("alternate_names").verbose_name
+            item.import_change.fields.append((label, old, item.alternate_names))
+
+    def _draft(self, item, values):
+        """Put the article's clinical text into the item's working draft (its row, if it is not
+        live), recording what changes against the text it has now."""
+        with_draft(item)
+        changes = [
+            (item._meta.get_field(name).verbose_name, getattr(item, name), value)
+            for name, value in values.items()
+            if getattr(item, name) != value
+        ]
+        if not changes:
+            return
+        item._change_reason = self.reason
+        save_draft(item, values, self.user)
+        change = item.import_change
+        change.fields += changes
+        if item.status == Status.PUBLISHED:
+            change.status = "a working draft: the live page keeps its text until it is published"
+        else:
+            change.status = f"{item.get_status_display().lower()}, not live"
+
     def link(self, item, **relations):
-        """Point each many-to-many relation at exactly the items given."""
+        """Add the items given to each many-to-many relation; none is taken away."""
+        change = item.import_change
         for name, wanted in relations.items():
-            if _set_relation(getattr(item, name), wanted) and item.import_outcome == "unchanged":
-                item.import_outcome = "updated"
+            manager = getattr(item, name)
+            have = {obj.pk for obj in manager.all()}
+            added = [obj for obj in wanted if obj.pk not in have]
+            if added:
+                manager.add(*added)
+                if change.outcome != "created":
+                    label = name.replace("_", " ")
+                    change.links.append((label, sorted(str(obj) for obj in added)))
+                    change.outcome = "updated"
+        if change.fields and change.outcome == "unchanged":
+            change.outcome = "updated"
 
     def terms(self, model, terms, extra_fields=()):
         """Create or update the symptoms or treatments of the vocabulary."""
@@ -137,10 +328,12 @@ class _Import:
                 model,
                 slugify(term.name),
                 PhraseIndex("\n".join([*term.phrases, term.description])),
-                name=term.name,
-                alternate_names="\n".join(term.aliases),
-                description=term.description,
-                **{name: getattr(term, name) for name in extra_fields},
+                {
+                    "name": term.name,
+                    "description": term.description,
+                    **{name: getattr(term, name) for name in extra_fields},
+                },
+                others={"alternate_names": "\n".join(term.aliases)},
             )
             item.linked_headings = {phrase_key(heading) for heading in term.conditions}
             items.append(item)
@@ -148,21 +341,26 @@ class _Import:
 
     def condition(self, section, symptoms, treatments):
         """Create or update one section's condition; link the symptoms and treatments its text
-        mentions (or the vocabulary links to it) and its knee areas."""
+        mentions (or the vocabulary links to it) and its knee areas.
+
+        The vocabulary's advice (urgency, warning signs, onset) goes to a new condition, and to
+        an existing one only where the vocabulary has an entry for it: otherwise a clinician's
+        advice would be drafted away.
+        """
         extras = self.vocabulary.extras_for(section.name)
         names = [section.name, *extras.alternate_names]
         section_text = "\n".join(section.paragraphs)
+        clinical = {"name": section.name, "summary": section.summary, "body": section.body}
+        advice = {"urgency": extras.urgency, "urgent_help": extras.urgent_help}
+        advice["onset"] = extras.onset
+        known = self.vocabulary.has_extras(section.name)
         condition = self.upsert(
             Condition,
             slugify(section.name),
             PhraseIndex("\n".join([*names, section_text])),
-            name=section.name,
-            alternate_names="\n".join(extras.alternate_names),
-            summary=section.summary,
-            body="\n\n".join(markdown_escape(p) for p in section.body_paragraphs),
-            urgency=extras.urgency,
-            urgent_help=extras.urgent_help,
-            onset=extras.onset,
+            {**clinical, **(advice if known else {})},
+            others={"alternate_names": "\n".join(extras.alternate_names)},
+            new_only={} if known else advice,
         )
         mentioned = PhraseIndex(section_text)
         heading = phrase_key(section.name)
@@ -173,7 +371,7 @@ class _Import:
             knee_areas=[self.areas[slug] for slug in extras.knee_areas],
         )
         # What an FAQ's text must mention to link to this condition.
-        condition.phrases = [*names, *extras.mentions]
+        condition.phrases = [*names, *condition.alternate_name_list, *extras.mentions]
         return condition
 
     def cross_links(self, conditions):
@@ -196,43 +394,43 @@ class _Import:
         with none there, it becomes a draft that needs a question (keyed by its first words),
         and a question a clinician has written since is kept.
         """
-        answer = "\n\n".join(markdown_escape(p) for p in entry.answer_paragraphs)
+        answer = entry.answer
         question = entry.question or self.vocabulary.question_for(title, answer)
         text = PhraseIndex(f"{question}\n" + "\n\n".join(entry.answer_paragraphs))
         if question:
             faq = self.upsert(
-                FAQ, slugify(question), text, question=question, answer=answer, order=order * 10
+                FAQ,
+                slugify(question)[:200],
+                text,
+                {"question": question, "answer": answer},
+                new_only={"order": order * 10},
             )
         else:
             slug = slugify(" ".join(answer.split()[:8]))[:200]
-            faq = self.upsert(FAQ, slug, text, Status.DRAFT, answer=answer, order=order * 10)
+            faq = self.upsert(
+                FAQ,
+                slug,
+                text,
+                {"answer": answer},
+                status=Status.DRAFT,
+                new_only={"order": order * 10},
+            )
         self.link(faq, conditions=[c for c in conditions if text.mentions_any(c.phrases)])
         return faq
 
     def red_flag_rules(self, flags, symptoms):
-        """Create or update the symptom checker's red-flag rules, keyed by name."""
+        """Create the symptom checker's red-flag rules that are missing, keyed by name."""
         by_key = {phrase_key(symptom.name): symptom for symptom in symptoms}
+        existing = set(RedFlagRule.objects.values_list("name", flat=True))
         for flag in flags:
-            wanted = {"urgency": flag.urgency, "advice": flag.advice}
-            rule, created = RedFlagRule.objects.get_or_create(name=flag.name, defaults=wanted)
-            changed = [name for name, value in wanted.items() if getattr(rule, name) != value]
-            for name in changed:
-                setattr(rule, name, wanted[name])
-            if changed:
-                rule.save()
-            linked = _set_relation(
-                rule.symptoms, [by_key[phrase_key(name)] for name in flag.symptoms]
+            if flag.name in existing:
+                self.report.record("red-flag rules", "unchanged")
+                continue
+            rule = RedFlagRule.objects.create(
+                name=flag.name, urgency=flag.urgency, advice=flag.advice
             )
-            outcome = "created" if created else "updated" if changed or linked else "unchanged"
-            self.report.record("red-flag rules", outcome)
-
-
-def _set_relation(manager, wanted):
-    """Point a many-to-many relation at exactly `wanted`; say whether that changed anything."""
-    if {obj.pk for obj in manager.all()} == {obj.pk for obj in wanted}:
-        return False
-    manager.set(wanted)
-    return True
+            rule.symptoms.set([by_key[phrase_key(name)] for name in flag.symptoms])
+            self.report.record("red-flag rules", "created")
 
 
 def _term_belongs(term, mentioned, heading):

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from conditions.models import Condition, Status, Symptom, Tag, Treatment, WorkflowError
+from conditions.services.drafts import with_draft
 from conditions.services.importing import SEED_ARTICLE
 from conditions.services.workflow import content_publish, content_sign_off
 from conditions.vocabulary import VOCABULARY
@@ -216,11 +217,23 @@ class TestTheSeedArticle:
         assert Condition.objects.count() == 9
         assert FAQ.objects.count() == 3
 
-    def test_rerun_puts_back_edited_text_and_reports_it(self):
+    def test_rerun_over_edited_text_drafts_the_articles_and_keeps_the_live_text(self):
         Condition.objects.filter(slug="leg-cramps").update(summary="Edited")
         output = run_import()
-        assert Condition.objects.get(slug="leg-cramps").summary.startswith("Leg cramps are")
+        leg_cramps = Condition.objects.get(slug="leg-cramps")
+        assert leg_cramps.summary == "Edited"  # the live page's text, until a clinician publishes
+        assert with_draft(leg_cramps).summary.startswith("Leg cramps are")
         assert "conditions: 0 created, 1 updated, 8 unchanged" in output
+        assert "nothing to change" in run_import()
+
+    def test_rerun_puts_back_the_text_of_an_item_that_is_not_live(self):
+        Condition.objects.filter(slug="leg-cramps").update(
+            summary="Edited", status=Status.UNPUBLISHED
+        )
+        run_import()
+        leg_cramps = Condition.objects.get(slug="leg-cramps")
+        assert leg_cramps.summary.startswith("Leg cramps are")
+        assert leg_cramps.status == Status.UNPUBLISHED
 
     def test_each_items_newest_version_holds_its_final_links_and_tags(self):
         Condition.objects.filter(slug="leg-cramps").update(summary="Edited")
@@ -345,6 +358,9 @@ def test_seed_site_imports_once_and_creates_one_admin():
     user = get_user_model().objects.get(username="admin")
     password_hash = user.password
     assert Condition.objects.count() == 9
+    # An empty site gets the first article published, marked not yet reviewed.
+    assert set(Condition.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert not Condition.objects.filter(reviewed_by__isnull=False).exists()
 
     again = io.StringIO()
     call_command("seed_site", stdout=again)

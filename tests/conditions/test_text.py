@@ -9,6 +9,7 @@ from conditions.text import (
     render_markdown,
     singular,
     tag_key,
+    word_diff,
 )
 
 
@@ -96,3 +97,18 @@ def test_markdown_escape_keeps_plain_text_word_for_word():
 )
 def test_tag_key_folds_case_plurals_and_apostrophes_only(one, other, same):
     assert (tag_key(one) == tag_key(other)) is same
+
+
+def test_word_diff_marks_added_and_removed_words_and_escapes_them():
+    assert word_diff("Rest the knee.", "Rest the <b>sore</b> knee.") == (
+        "Rest the <ins>&lt;b&gt;sore&lt;/b&gt; </ins>knee."
+    )
+    assert word_diff("Ice it twice a day.", "Ice it three times a day.") == (
+        "Ice it <del>twice</del><ins>three times</ins> a day."
+    )
+
+
+def test_word_diff_marks_a_rewritten_text_as_a_whole():
+    old = "It is caused by too much synovial fluid in the knee joint."
+    new = "It can feel tight and stiff, especially when you bend the knee fully."
+    assert word_diff(old, new) == f"<ins>{new}</ins>"

@@ -948,6 +948,14 @@ def test_sitemap_lists_the_home_page_lists_and_every_published_page(client, knee
         "http://testserver/treatments/ice-pack/",
         "http://testserver/faq/is-a-bakers-cyst-serious/",
         "http://testserver/tags/swelling/",
+        # In Spanish, the lists and topics; content items only once translated.
+        "http://testserver/es/",
+        "http://testserver/es/conditions/",
+        "http://testserver/es/symptoms/",
+        "http://testserver/es/treatments/",
+        "http://testserver/es/tags/",
+        "http://testserver/es/faq/",
+        "http://testserver/es/tags/swelling/",
     }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conditions.models import ClinicianProfile, Condition, Status, WorkflowError
 from conditions.services import many_changes, workflow
+from conditions.services.drafts import with_draft
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_content_staff_cannot_sign_off_or_publish(content_staff):
     with pytest.raises(PermissionDenied):
         workflow.content_publish(condition, content_staff)
     with pytest.raises(PermissionDenied):
-        workflow.content_unpublish(ConditionFactory(), content_staff)
+        workflow.content_unpublish(ConditionFactory(), content_staff, "Out of date")
 
 
 def test_publishing_needs_a_sign_off_of_the_current_wording(clinician):
@@ -69,19 +70,6 @@ def test_publishing_needs_a_sign_off_of_the_current_wording(clinician):
     condition.refresh_from_db()
     assert condition.status == Status.PUBLISHED
     assert audit_messages(condition)[-1] == "Published"
-
-
-def test_editing_clinical_text_after_sign_off_sends_it_back_to_review(clinician):
-    condition = ConditionFactory(status=Status.DRAFT)
-    workflow.content_sign_off(condition, clinician)
-    workflow.content_publish(condition, clinician)
-    condition.body = "New advice that nobody has reviewed."
-    condition.save()
-    condition.refresh_from_db()
-    assert condition.status == Status.IN_REVIEW
-    assert not condition.is_signed_off
-    assert condition not in Condition.objects.published()
-    assert "sent back to review" in condition.history.first().history_change_reason
 
 
 def test_editing_non_clinical_fields_keeps_the_sign_off(clinician):
@@ -96,22 +84,22 @@ def test_editing_non_clinical_fields_keeps_the_sign_off(clinician):
     assert condition.is_signed_off
 
 
-def test_imported_content_without_sign_off_stays_published_when_edited():
-    # The seed is published by the operator's import, with no sign-off to go stale.
-    condition = ConditionFactory()
-    condition.body = "Corrected"
-    condition.save()
-    condition.refresh_from_db()
-    assert condition.status == Status.PUBLISHED
-
-
 def test_unpublish_hides_and_keeps_everything(clinician):
     condition = ConditionFactory(body="Kept text")
-    workflow.content_unpublish(condition, clinician)
+    workflow.content_unpublish(condition, clinician, "  The advice is out of date ")
     condition.refresh_from_db()
     assert condition.status == Status.UNPUBLISHED
     assert condition.body == "Kept text"
-    assert audit_messages(condition) == ["Unpublished"]
+    assert audit_messages(condition) == ["Unpublished: The advice is out of date"]
+    assert condition.history.first().history_change_reason == audit_messages(condition)[0]
+
+
+def test_unpublish_needs_a_reason(clinician):
+    condition = ConditionFactory()
+    with pytest.raises(WorkflowError, match="Say why"):
+        workflow.content_unpublish(condition, clinician, "   ")
+    condition.refresh_from_db()
+    assert condition.status == Status.PUBLISHED
 
 
 def test_submit_for_review_moves_a_draft_and_refuses_a_published_item(clinician):
@@ -156,7 +144,9 @@ def test_in_one_batch_of_changes_each_version_keeps_the_links_and_tags_it_had():
 def test_restore_puts_back_text_links_and_tags_and_is_audited(clinician):
     swelling = SymptomFactory(name="Swelling")
     stiffness = SymptomFactory(name="Stiffness")
-    condition = ConditionFactory(summary="Original summary", body="Original body")
+    condition = ConditionFactory(
+        status=Status.IN_REVIEW, summary="Original summary", body="Original body"
+    )
     condition.symptoms.set([swelling])
     condition.tags.set(["knee"])
     original = condition.history.first()
@@ -175,17 +165,20 @@ def test_restore_puts_back_text_links_and_tags_and_is_audited(clinician):
     assert condition.history.first().history_user == clinician
 
 
-def test_restoring_unreviewed_wording_of_a_signed_off_page_sends_it_to_review(clinician):
+def test_restoring_earlier_wording_of_a_live_page_makes_it_the_working_draft(clinician):
     condition = ConditionFactory(status=Status.DRAFT, body="Unreviewed first draft")
     first = condition.history.first()
     condition.body = "Reviewed wording"
     condition.save()
     workflow.content_sign_off(condition, clinician)
     workflow.content_publish(condition, clinician)
-    workflow.content_restore(condition, first, clinician)
+    workflow.content_restore(Condition.objects.get(pk=condition.pk), first, clinician)
     condition.refresh_from_db()
-    assert condition.body == "Unreviewed first draft"
-    assert condition.status == Status.IN_REVIEW
+    assert condition.body == "Reviewed wording"
+    assert condition.status == Status.PUBLISHED
+    draft = with_draft(Condition.objects.get(pk=condition.pk))
+    assert draft.body == "Unreviewed first draft"
+    assert not draft.is_signed_off
 
 
 def test_content_staff_cannot_restore(content_staff):

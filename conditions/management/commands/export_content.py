@@ -1,10 +1,10 @@
 """Write every piece of content to one JSON file that `import_content` restores.
 
 The file holds every row of the conditions and faq apps (conditions, symptoms, treatments, FAQs,
-knee areas, tags and their links, tag redirects, clinician profiles, and every historical record),
-with relations by primary key and content types and users by natural key, so it loads into an
-empty database of either kind (SQLite or PostgreSQL). Users named by the content (reviewers,
-history authors) are listed by name only: no passwords, no permissions.
+knee areas, tags and their links, tag redirects, clinician profiles, the jargon list, and every
+historical record), with relations by primary key and content types and users by natural key,
+so it loads into an empty database of either kind (SQLite or PostgreSQL). Users named by the
+content (reviewers, history authors) are listed by name only: no passwords, no permissions.
 """
 
 import datetime
