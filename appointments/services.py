@@ -1,20 +1,19 @@
 """Telling the clinic a request arrived, and the per-address limit on sending them."""
 
-import hashlib
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from clinic.models import clinic_facts
+from kneeinfo.security import AddressLimit
 
 logger = logging.getLogger(__name__)
 
-# How long an address's count of requests is kept: the limit is so many an hour.
-LIMIT_WINDOW_SECONDS = 3600
+# At most APPOINTMENT_REQUESTS_PER_HOUR requests from one address an hour.
+SENT_LIMIT = AddressLimit("appointments:sent", "APPOINTMENT_REQUESTS_PER_HOUR")
 
 
 def appointment_request_notify(appointment, admin_url):
@@ -45,33 +44,3 @@ def appointment_request_notify(appointment, admin_url):
         )
     except Exception:
         logger.exception("Could not email the notice of appointment request %s", appointment.pk)
-
-
-def _limit_key(address):
-    # Hashed, so the cache holds no visitor's address.
-    digest = hashlib.sha256(str(address).encode()).hexdigest()
-    return f"appointments:sent:{digest}"
-
-
-def submission_limit_reached(address):
-    """Whether this address has sent APPOINTMENT_REQUESTS_PER_HOUR requests in the last hour.
-
-    Without a cache the limit cannot be kept, and patients must still reach the clinic: the
-    request is let through.
-    """
-    try:
-        sent = cache.get(_limit_key(address), 0)
-    except Exception:
-        logger.exception("Cache unavailable: the appointment request limit is not applied")
-        return False
-    return sent >= settings.APPOINTMENT_REQUESTS_PER_HOUR
-
-
-def submission_count(address):
-    """Count one request sent from this address; the count lapses an hour after the first."""
-    key = _limit_key(address)
-    try:
-        cache.add(key, 0, timeout=LIMIT_WINDOW_SECONDS)
-        cache.incr(key)
-    except Exception:
-        logger.exception("Cache unavailable: an appointment request was not counted")

@@ -13,12 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appointments.forms import AppointmentRequestForm, published_condition
-from appointments.services import (
-    LIMIT_WINDOW_SECONDS,
-    appointment_request_notify,
-    submission_count,
-    submission_limit_reached,
-)
+from appointments.services import SENT_LIMIT, appointment_request_notify
 from clinic.models import clinic_facts
 from kneeinfo.security import client_ip
 
@@ -41,17 +36,17 @@ def request_form(request):
         return form_page(request, form, about)
 
     address = client_ip(request)
-    if submission_limit_reached(address):
+    if SENT_LIMIT.reached(address):
         return too_many_requests(request)
     form = AppointmentRequestForm(request.POST, clinic=clinic)
     if form.is_spam():
         # Looks accepted, so the robot learns nothing; nothing is stored or sent.
-        submission_count(address)
+        SENT_LIMIT.count(address)
         return redirect("appointments:thanks")
     if not form.is_valid():
         return form_page(request, form, form.cleaned_data.get("condition"))
     appointment = form.save()
-    submission_count(address)
+    SENT_LIMIT.count(address)
     admin_url = reverse("admin:appointments_appointmentrequest_change", args=[appointment.pk])
     appointment_request_notify(appointment, request.build_absolute_uri(admin_url))
     return redirect("appointments:thanks")
@@ -85,6 +80,6 @@ def thanks(request):
 def too_many_requests(request):
     context = {"limit": settings.APPOINTMENT_REQUESTS_PER_HOUR}
     response = render(request, "appointments/too_many_requests.html", context, status=429)
-    response["Retry-After"] = str(LIMIT_WINDOW_SECONDS)
+    response["Retry-After"] = str(SENT_LIMIT.window)
     response["Cache-Control"] = "no-store"
     return response

@@ -5,19 +5,23 @@ counter, bumped whenever any content changes: a save, delete, publish, tag or re
 anywhere, on any app server. A stored page is served only while its generation is current, so
 the request after a change is rendered afresh.
 
-With Redis the counter lives in Redis, whose INCR every app server shares: a hit costs one round
-trip (the counter and the page are fetched together) and no database query. With any other
-cache (files that the workers of one machine share, the default; local memory, private to one
-process) it lives in the database (`ContentGeneration`), bumped in the edit's own transaction and
-read once per request: a hit costs that one small query and one file read. The middleware
-answers before sessions, authentication or views run.
+With Redis the counter lives in Redis, whose INCR every app server shares: a hit costs one read
+of it and no database query. With any other cache (files that the workers of one machine share,
+the default; local memory, private to one process) it lives in the database
+(`ContentGeneration`), bumped in the edit's own transaction and read once per request: a hit
+costs that one small query. Each process keeps the pages of the current generation it has
+served (`ProcessPages`), so only its first hit on a page reads the page from the shared cache.
+The middleware answers before sessions, authentication or views run.
 """
 
 import hashlib
 import logging
+import os
+import threading
 import time
 from contextvars import ContextVar
 
+import redis
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,7 +39,10 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from django_redis import get_redis_connection
 from django_redis.cache import RedisCache as DjangoRedisCache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kneeinfo.batching import batched
 from kneeinfo.models import ContentGeneration
@@ -46,6 +53,13 @@ GENERATION_KEY = "kneeinfo:content-generation"
 PAGE_KEY_PREFIX = "kneeinfo:page:"
 # Apps whose models make up what the public pages show (historical records excluded).
 CONTENT_APPS = ("conditions", "faq", "taggit", "clinic", "translations")
+# The request headers get_conditional_response() answers; most requests send none.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 # Cookies that mean the visitor may see something personal: they always get a fresh page.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # The database generation read during the current request ({} until read; None outside one).
@@ -69,14 +83,57 @@ def _new_generation():
 
 
 def current_generation():
-    """Return the content generation: one cache call, or one small query per request."""
+    """Return the content generation: one Redis read, or one small query per request."""
     if not generation_in_cache():
         return _database_generation()
-    generation = cache.get(GENERATION_KEY)
+    generation = counter_reader.get(cache.make_key(GENERATION_KEY))
     if generation is None:
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+        return cache.get(GENERATION_KEY)
+    # A plain number in Redis, as INCR needs: django-redis stores integers unpickled.
+    return int(generation)
+
+
+class CounterReader:
+    """Reads the counter from Redis on a connection of this process's own.
+
+    The counter is read on every request, and a redis-py client's work around each command
+    (taking a connection from its pool and handing it back, metrics) would cost more than the
+    read itself. The connection is made by django-redis's pool, with the cache's address and
+    timeouts. A forked worker makes its own: two processes on one socket would read each
+    other's replies.
+    """
+
+    # Once more on a new connection when Redis has closed this one (a restart, its idle
+    # timeout); the pool's clients find that out with a check before every command.
+    reconnect = Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,))
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pid = self.pool = self.connection = None
+
+    def get(self, key):
+        pool = get_redis_connection("default").connection_pool
+        with self.lock:
+            if self.pid != os.getpid() or self.pool is not pool:
+                self.pid, self.pool = os.getpid(), pool
+                self.connection = pool.make_connection()
+            connection = self.connection
+            try:
+                return self.reconnect.call_with_retry(
+                    lambda: self._get(connection, key), lambda error: connection.disconnect()
+                )
+            except BaseException:
+                connection.disconnect()  # a reply may be left unread: never read it as the next
+                raise
+
+    @staticmethod
+    def _get(connection, key):
+        connection.send_command("GET", key)
+        return connection.read_response()
+
+
+counter_reader = CounterReader()
 
 
 def generation_cached(name, build, timeout=3600):
@@ -190,8 +247,64 @@ def connect_signals():
         m2m_changed.connect(content_changed, sender=model, dispatch_uid=f"{uid}-m2m")
 
 
+class ProcessPages:
+    """Pages this process has served or stored, of one content generation.
+
+    A page is the same for every anonymous visitor, so each process keeps those it has fetched
+    from the shared cache instead of fetching them again; the generation is still read on
+    every request, and a page of another generation is never served from here. At most
+    `limit` pages: the memory of a worker's busiest pages, not of the whole site.
+    """
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.clear()
+
+    def clear(self):
+        # One tuple, replaced whole: another thread never sees one generation's pages as
+        # another's.
+        self.kept = (None, {})
+
+    def get(self, key, generation):
+        kept_generation, pages = self.kept
+        return pages.get(key) if kept_generation == generation else None
+
+    def put(self, key, generation, entry):
+        kept_generation, pages = self.kept
+        if kept_generation != generation or len(pages) >= self.limit:
+            pages = {}
+            self.kept = (generation, pages)
+        pages[key] = entry
+
+
+process_pages = ProcessPages(limit=300)
+
+
+def stored_page(key, generation):
+    """The (status, headers, content) stored under `key` at `generation`, or None."""
+    entry = process_pages.get(key, generation)
+    if entry is None:
+        found = cache.get(key)
+        if found is None or found[0] != generation:
+            return None
+        entry = found[1:]
+        process_pages.put(key, generation, entry)
+    return entry
+
+
+def store_page(key, generation, entry):
+    """Store a page rendered at `generation` in the shared cache, and in this process."""
+    cache.set(key, (generation, *entry), settings.PAGE_CACHE_TIMEOUT)
+    process_pages.put(key, generation, entry)
+
+
 def page_key(request):
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """The cache key of the request's page; None when its Host is not in ALLOWED_HOSTS."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # CommonMiddleware answers it with the 400 page
+    url = f"{request.scheme}://{host}{request.get_full_path()}"
     return PAGE_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
 
 
@@ -220,21 +333,15 @@ class PageCacheMiddleware:
             return response
 
         key = generation = None
-        if settings.PAGE_CACHE and self.has_allowed_host(request):
+        if settings.PAGE_CACHE and (key := page_key(request)):
             try:
-                key = page_key(request)
-                if generation_in_cache():
-                    found = cache.get_many([GENERATION_KEY, key])
-                    generation = found.get(GENERATION_KEY) or current_generation()
-                    entry = found.get(key)
-                else:
-                    generation = current_generation()
-                    entry = cache.get(key)
+                generation = current_generation()
+                entry = stored_page(key, generation)
             except Exception:
                 logger.exception("Page cache unavailable: serving uncached")
                 key = entry = None
-            if entry is not None and entry[0] == generation:
-                return self.conditional(request, self.rebuild(entry[1:]))
+            if entry is not None:
+                return self.conditional(request, self.rebuild(entry))
 
         response = self.get_response(request)
         if not self.is_storable(response):
@@ -245,9 +352,9 @@ class PageCacheMiddleware:
         response["ETag"] = f'"{digest}"'
         response["Last-Modified"] = http_date()
         if key is not None:
-            entry = (generation, response.status_code, list(response.items()), response.content)
+            entry = (response.status_code, list(response.items()), response.content)
             try:
-                cache.set(key, entry, settings.PAGE_CACHE_TIMEOUT)
+                store_page(key, generation, entry)
             except Exception:
                 logger.exception("Page cache unavailable: page not stored")
             response["X-Page-Cache"] = "miss"
@@ -265,15 +372,6 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def has_allowed_host(request):
-        """Whether the Host is in ALLOWED_HOSTS; the page's key is built from it."""
-        try:
-            request.get_host()
-        except DisallowedHost:
-            return False  # CommonMiddleware answers it with the 400 page
-        return True
-
-    @staticmethod
     def is_storable(response):
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
@@ -288,15 +386,13 @@ class PageCacheMiddleware:
     @staticmethod
     def rebuild(entry):
         status, headers, content = entry
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        response["X-Page-Cache"] = "hit"
-        return response
+        return HttpResponse(content, status=status, headers=[*headers, ("X-Page-Cache", "hit")])
 
     @staticmethod
     def conditional(request, response):
         """Answer If-None-Match / If-Modified-Since with 304 when the page has not changed."""
+        if not any(name in request.META for name in CONDITIONAL_HEADERS):
+            return response
         return get_conditional_response(
             request,
             etag=response["ETag"],

@@ -1,10 +1,18 @@
-"""Admin login lockout (django-axes): the backend, the client address and the lockout page."""
+"""Admin login lockout (django-axes): the backend, the client address and the lockout page; and
+the hourly limit on what one address may send through the public forms."""
+
+import logging
+from dataclasses import dataclass
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template import engines
+from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
 
 LOCKOUT_PAGE = """{% load static %}<!doctype html>
 <html lang="en-US">
@@ -51,6 +59,46 @@ def client_ip(request):
         # Each trusted proxy appends the address it saw; anything further left is client-made.
         return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def address_key(scope, address):
+    """A cache key for `address` under `scope` that does not reveal the address.
+
+    Keyed with SECRET_KEY: a plain hash of an IPv4 address is undone by hashing all four billion.
+    """
+    return f"{scope}:{salted_hmac(scope, str(address)).hexdigest()}"
+
+
+@dataclass(frozen=True)
+class AddressLimit:
+    """At most the number in setting `setting` of sends from one address in `window` seconds.
+
+    Counted in the cache (shared by every server with Redis; per worker with local memory).
+    Without a working cache the limit cannot be kept, and patients must still reach the clinic:
+    the send is let through.
+    """
+
+    scope: str
+    setting: str
+    window: int = 3600
+
+    def reached(self, address):
+        """Whether `address` has used up its sends for now."""
+        try:
+            sent = cache.get(address_key(self.scope, address), 0)
+        except Exception:
+            logger.exception("Cache unavailable: the %s limit is not applied", self.scope)
+            return False
+        return sent >= getattr(settings, self.setting)
+
+    def count(self, address):
+        """Count one send from `address`; the count lapses `window` seconds after the first."""
+        key = address_key(self.scope, address)
+        try:
+            cache.add(key, 0, timeout=self.window)
+            cache.incr(key)
+        except Exception:
+            logger.exception("Cache unavailable: a send was not counted for %s", self.scope)
 
 
 def lockout_response(request, original_response=None, credentials=None):

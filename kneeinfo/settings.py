@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "clinic",
     "appointments",
     "links",
+    "feedback",
     "translations",
 ]
 
@@ -284,6 +285,13 @@ READABILITY_TARGET_GRADE = env_int("READABILITY_TARGET_GRADE", 8)
 # purge_appointment_requests deletes older ones), and how many one address may send an hour.
 APPOINTMENT_RETENTION_DAYS = env_int("APPOINTMENT_RETENTION_DAYS", 90)
 APPOINTMENT_REQUESTS_PER_HOUR = env_int("APPOINTMENT_REQUESTS_PER_HOUR", 5)
+
+# "Was this page helpful?": how many answers one address may send an hour; and when a page goes
+# into the admin's review box: at least this many "No" answers (and no more "Yes" than "No")
+# over this many days, counted since the page's last sign-off.
+FEEDBACK_PER_HOUR = env_int("FEEDBACK_PER_HOUR", 20)
+FEEDBACK_REVIEW_NO_ANSWERS = env_int("FEEDBACK_REVIEW_NO_ANSWERS", 5)
+FEEDBACK_REVIEW_DAYS = env_int("FEEDBACK_REVIEW_DAYS", 90)
 
 # Email (the notice that an appointment request arrived): printed to the console unless an SMTP
 # server is configured.

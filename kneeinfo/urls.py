@@ -29,6 +29,7 @@ urlpatterns = [
         path("", include("faq.urls")),
         path("", include("search.urls")),
         path("", include("appointments.urls")),
+        path("", include("feedback.urls")),
         prefix_default_language=False,
     ),
 ]

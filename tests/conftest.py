@@ -29,6 +29,9 @@ ENV_NAMES = [
     "DB_PREPARED_STATEMENTS",
     "APPOINTMENT_RETENTION_DAYS",
     "APPOINTMENT_REQUESTS_PER_HOUR",
+    "FEEDBACK_PER_HOUR",
+    "FEEDBACK_REVIEW_NO_ANSWERS",
+    "FEEDBACK_REVIEW_DAYS",
     "EMAIL_BACKEND",
     "EMAIL_HOST",
     "EMAIL_PORT",
@@ -95,14 +98,17 @@ def cache_of_this_run(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache.
+    """Each test starts with an empty cache, and no pages kept in this process.
 
     A test's rows are rolled back, and with them the content generation kneeinfo/cache.py keys
     cached values on: the next test could otherwise be served what the last one cached.
     """
     from django.core.cache import cache
 
+    from kneeinfo.cache import process_pages
+
     cache.clear()
+    process_pages.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import factory
 
 from conditions.models import Condition, KneeArea, Status, Symptom, Tag, Treatment
 from faq.models import FAQ
+from feedback.models import Feedback
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -99,3 +100,13 @@ class KneeAreaFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Area {n} of the knee")
     slug = factory.Sequence(lambda n: f"area-{n}")
     order = factory.Sequence(lambda n: 100 + n)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    """An answer to "Was this page helpful?", about a new published condition unless given."""
+
+    class Meta:
+        model = Feedback
+
+    page = factory.SubFactory(ConditionFactory)
+    helpful = False

@@ -18,13 +18,22 @@ import redis
 from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import F
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from conditions.models import Condition, Status, Tag
 from conditions.services.importing import SEED_ARTICLE, article_import
 from conditions.services.tags import tag_merge
-from kneeinfo.cache import GENERATION_KEY, changes_batched, content_changed, current_generation
+from kneeinfo.cache import (
+    GENERATION_KEY,
+    changes_batched,
+    content_changed,
+    counter_reader,
+    current_generation,
+    page_key,
+    process_pages,
+)
 from kneeinfo.models import ContentGeneration
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
@@ -67,6 +76,7 @@ def page_cache(request, settings, tmp_path):
         }
     settings.PAGE_CACHE = True
     cache.clear()
+    process_pages.clear()
     yield request.param
     cache.clear()
 
@@ -461,6 +471,67 @@ def test_a_change_made_by_another_process_clears_this_servers_pages(page_cache, 
     )
 
     assert fetch(client)[0]["X-Page-Cache"] == "miss"
+
+
+def test_a_page_this_process_keeps_is_not_served_after_an_edit_elsewhere(
+    page_cache, condition, client
+):
+    fetch(client)
+    assert fetch(client)[0]["X-Page-Cache"] == "hit"  # this process now keeps the page
+
+    # What a save on another worker or server leaves behind; this process is not told.
+    type(condition).objects.filter(pk=condition.pk).update(summary="Edited elsewhere.")
+    if page_cache == "redis":
+        redis.Redis.from_url(REDIS_TEST_URL).incr(cache.make_key(GENERATION_KEY))
+    else:
+        ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+
+    response, html = fetch(client)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Edited elsewhere." in html
+
+
+def test_a_worker_serves_the_pages_it_has_served_from_its_own_memory(page_cache, condition, client):
+    fetch(client)
+    cache.delete(page_key(RequestFactory().get(PAGE)))
+
+    assert fetch(client)[0]["X-Page-Cache"] == "hit"
+    process_pages.clear()  # as another worker, which has not served the page
+    assert fetch(client)[0]["X-Page-Cache"] == "miss"
+
+
+def test_a_closed_redis_connection_costs_no_request_its_stored_page(
+    page_cache, condition, client, caplog
+):
+    if page_cache != "redis":
+        pytest.skip("the counter is read from Redis only with Redis")
+    fetch(client)
+    # Redis closes the connection the counter is read on, as a restart or its idle timeout
+    # would.
+    counter_reader.connection.send_command("CLIENT", "ID")
+    redis.Redis.from_url(REDIS_TEST_URL).client_kill_filter(
+        _id=counter_reader.connection.read_response()
+    )
+
+    assert fetch(client)[0]["X-Page-Cache"] == "hit"
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_a_forked_worker_reads_the_counter_on_a_connection_of_its_own(page_cache, condition):
+    if page_cache != "redis":
+        pytest.skip("the counter is read from Redis only with Redis")
+    generation = current_generation()
+    parents = counter_reader.connection
+
+    child = os.fork()
+    if child == 0:  # gunicorn's worker, forked from a master that has read the counter
+        read = current_generation()
+        os._exit(0 if read == generation and counter_reader.connection is not parents else 1)
+    _, status = os.waitpid(child, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert current_generation() == generation
+    assert counter_reader.connection is parents
 
 
 def test_pages_are_served_and_content_saved_while_the_cache_is_down(settings, condition, client):

@@ -153,6 +153,8 @@ LINK_RELS = {"stylesheet", "icon", "canonical", "alternate"}
 # site adds to condition names in body text, and search's <mark> around matched words.
 TEXT_ELEMENTS = ALLOWED_TAGS | {"mark"}
 JSON_LD = [("type", "application/ld+json")]
+# The site's own scripts, static files its templates name: "Was this page helpful?".
+OWN_SCRIPTS = [[("src", "/static/js/feedback.js"), ("defer", None)]]
 
 
 def _url_is_dangerous(value):
@@ -180,6 +182,8 @@ class PageMarkup(HTMLParser):
         attributes = dict(attrs)
         if tag in ALWAYS_FORBIDDEN:
             self.problems.append(f"<{tag}> element")
+        if tag == "script" and attrs in OWN_SCRIPTS:
+            return
         if tag == "script":
             # Only JSON-LD data blocks, which browsers never run; their JSON must parse, or
             # something closed the block early.

@@ -28,17 +28,21 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 # After load, let autofocus, <details> toggles and zero-delay timers fire; then read the DOM as
 # the browser built it (not as Python's parser did) for anything that could still run. The
-# site's own JSON-LD blocks and the symptom checker's form and diagram are expected.
+# site's own JSON-LD blocks, the symptom checker's form and diagram, and the "Was this page
+# helpful?" script from its static files are expected.
 INSPECT_PAGE = """
 async () => {
   await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  const OWN_SCRIPTS = new Set([new URL("/static/js/feedback.js", location.origin).href]);
   const forbidden = new Set(["iframe", "frame", "object", "embed", "style", "base", "img",
     "video", "audio", "math", "template", "textarea", "animate", "set", "foreignobject"]);
   const problems = [];
   for (const el of document.querySelectorAll("*")) {
     const tag = el.localName.toLowerCase();
     if (forbidden.has(tag)) problems.push(`<${tag}>`);
-    if (tag === "script" && el.type !== "application/ld+json") problems.push("<script>");
+    if (tag === "script" && el.type !== "application/ld+json" && !OWN_SCRIPTS.has(el.src)) {
+      problems.push("<script>");
+    }
     if (tag === "meta" && el.hasAttribute("http-equiv")) problems.push("<meta http-equiv>");
     if (tag === "form" && new URL(el.action).origin !== location.origin) {
       problems.push(`<form action="${el.action}">`);

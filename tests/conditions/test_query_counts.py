@@ -29,6 +29,11 @@ def get_html(client, url):
     return response.content.decode()
 
 
+def has_feedback_form(html, item):
+    """Whether the page asks "Was this page helpful?" about `item`: the form costs no query."""
+    return f'name="page" value="{item._meta.label_lower}:{item.pk}"' in html
+
+
 @ONE_AND_MANY
 def test_home_page_query_count(client, django_assert_num_queries, n):
     tags = TagFactory.create_batch(n)
@@ -96,6 +101,7 @@ def test_condition_page_query_count(client, django_assert_num_queries, n):
     with django_assert_num_queries(1):
         assert get_html(client, "/conditions/busy/") == html
 
+    assert has_feedback_form(html, condition)
     assert condition.symptoms.last().name in html
     assert condition.treatments.last().name in html
     assert condition.related.last().name in html
@@ -138,6 +144,7 @@ def test_symptom_page_query_count(client, django_assert_num_queries, n):
     with django_assert_num_queries(8):
         html = get_html(client, "/symptoms/busy/")
 
+    assert has_feedback_form(html, symptom)
     assert conditions[-1].name in html
     assert tags[-1].name in html
     with django_assert_num_queries(4):
@@ -179,6 +186,7 @@ def test_treatment_page_query_count(client, django_assert_num_queries, n):
     with django_assert_num_queries(8):
         html = get_html(client, "/treatments/busy/")
 
+    assert has_feedback_form(html, treatment)
     assert conditions[-1].name in html
     assert tags[-1].name in html
     with django_assert_num_queries(4):
@@ -247,6 +255,7 @@ def test_faq_page_query_count(client, django_assert_num_queries, n):
         html = get_html(client, "/faq/")
 
     assert len(re.findall(r'<section class="faq-entry"', html)) == min(n, FAQ_PAGE_SIZE)
+    assert all(has_feedback_form(html, faq) for faq in faqs[:FAQ_PAGE_SIZE])
     assert faqs[0].question in html  # first in order
     assert conditions[-1].name in html
     with django_assert_num_queries(3):
@@ -268,6 +277,7 @@ def test_faq_question_page_query_count(client, django_assert_num_queries, n):
     with django_assert_num_queries(7):
         html = get_html(client, faq.get_absolute_url())
 
+    assert has_feedback_form(html, faq)
     assert conditions[-1].name in html
     assert tags[-1].name in html
 
