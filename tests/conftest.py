@@ -84,6 +84,18 @@ def compiled_translations():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash the passwords of test users cheaply.
+
+    The staff fixtures give their users a password, as the admin's own users have; the site's
+    hasher (PBKDF2, a million rounds) is slow on purpose, and hashing a password for each of
+    hundreds of tests made it a large share of the run.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def cache_of_this_run(tmp_path_factory):
     """The default file cache, in a directory of this test run's own, and no page cache.
 

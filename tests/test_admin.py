@@ -56,12 +56,6 @@ def admin_url(app_label, model, view, *args):
     return reverse(f"admin:{app_label}_{model}_{view}", args=args)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """admin_client's user has a password; hash it cheaply so these tests stay fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def model_permissions_client(django_user_model):
     """A staff member holding only the content models' permissions (a clinician's rights)."""

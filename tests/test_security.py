@@ -16,11 +16,6 @@ LOGIN_URL = "/admin/login/?next=/admin/"
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor(django_user_model):
     return django_user_model.objects.create_user(
