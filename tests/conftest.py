@@ -96,6 +96,18 @@ def fast_password_hashing():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def static_files_found_per_request():
+    """WhiteNoise looks a static file up when it is asked for, as with DEBUG on.
+
+    Otherwise each test client's new middleware chain lists every collected file (hundreds,
+    with the admin's) before its first request, which cost more than many tests' own work.
+    tests/test_static_files.py turns this off to check what production serves.
+    """
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def cache_of_this_run(tmp_path_factory):
     """The default file cache, in a directory of this test run's own, and no page cache.
 
@@ -164,20 +176,27 @@ def staff_client(client, content_staff):
     return client
 
 
-def _seed_kept_open(django_db_blocker, *command):
-    """Import the seed article (or run `command`) in a transaction left open for a group of
-    tests; then roll back.
+def kept_open(django_db_blocker, build):
+    """Run `build()` in a transaction left open for a group of tests; then roll back.
 
-    Tests still need the `db` fixture, whose savepoint undoes each test's own changes.
+    For data that costs more to make than the tests that read it: a module- or class-scoped
+    fixture yields from this. Tests still need the `db` fixture, whose savepoint undoes each
+    test's own changes.
     """
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
-        call_command(*(command or ("import_article", str(SEED_ARTICLE))), stdout=io.StringIO())
+        build()
     yield
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+def _seed_kept_open(django_db_blocker, *command):
+    """Import the seed article (or run `command`) for a group of tests."""
+    command = command or ("import_article", str(SEED_ARTICLE))
+    yield from kept_open(django_db_blocker, lambda: call_command(*command, stdout=io.StringIO()))
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from conditions import structured_data
 from conditions.links import link_problems
 from conditions.models import Condition
 from kneeinfo import languages
+from tests.conftest import kept_open
 from tests.factories import (
     ConditionFactory,
     FAQFactory,
@@ -471,8 +472,7 @@ QUERY_PAGES = [
 ]
 
 
-@pytest.fixture
-def busy_site(db):
+def build_busy_site():
     """Thirty of everything, all linked to one condition, symptom, treatment and tag."""
     tag = TagFactory(name="busy")
     area = KneeAreaFactory(slug="busy-area")
@@ -488,6 +488,12 @@ def busy_site(db):
     )
     FAQFactory(slug="faq-busy", conditions=[condition], tags=[tag])
     FAQFactory.create_batch(29, conditions=[condition])
+
+
+@pytest.fixture(scope="class")
+def busy_site(django_db_setup, django_db_blocker):
+    """The busy site, built once for the tests of a class that read it."""
+    yield from kept_open(django_db_blocker, build_busy_site)
 
 
 def queries(client, url):
@@ -516,29 +522,30 @@ SPANISH_EXTRA = {
 }
 
 
-@pytest.mark.parametrize("url", QUERY_PAGES)
-def test_a_spanish_page_costs_the_queries_its_english_page_costs(client, busy_site, url):
-    # Once first: what a process keeps beside the cache (search's in-memory indexes) is built.
-    client.get(url)
-    client.get(spanish(url))
-    english = queries(client, url)
-
-    assert english > 0
-    extra = SPANISH_EXTRA.get(url, 0)
-    if url.startswith("/search/") and connection.vendor == "postgresql":
-        # English search is one statement and its planner setting on PostgreSQL; Spanish search
-        # is answered from memory, as on SQLite (README, "Search", In Spanish).
-        extra = -2
-    assert queries(client, spanish(url)) == english + extra
-
-
-def test_a_kept_spanish_condition_page_costs_one_query_as_the_english_one(
-    client, busy_site, django_assert_num_queries
-):
-    for url in ("/conditions/busy/", "/es/conditions/busy/"):
+@pytest.mark.django_db
+class TestOnABusySite:
+    @pytest.mark.parametrize("url", QUERY_PAGES)
+    def test_a_spanish_page_costs_the_queries_its_english_page_costs(self, client, busy_site, url):
+        # Once first: what a process keeps beside the cache (search's in-memory indexes) is built.
         client.get(url)
-        with django_assert_num_queries(1):  # the content generation
+        client.get(spanish(url))
+        english = queries(client, url)
+
+        assert english > 0
+        extra = SPANISH_EXTRA.get(url, 0)
+        if url.startswith("/search/") and connection.vendor == "postgresql":
+            # English search is one statement and its planner setting on PostgreSQL; Spanish search
+            # is answered from memory, as on SQLite (README, "Search", In Spanish).
+            extra = -2
+        assert queries(client, spanish(url)) == english + extra
+
+    def test_a_kept_spanish_condition_page_costs_one_query_as_the_english_one(
+        self, client, busy_site, django_assert_num_queries
+    ):
+        for url in ("/conditions/busy/", "/es/conditions/busy/"):
             client.get(url)
+            with django_assert_num_queries(1):  # the content generation
+                client.get(url)
 
 
 def test_a_link_to_a_spanish_page_is_checked_as_that_page(knee_site):

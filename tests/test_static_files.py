@@ -11,6 +11,7 @@ from django.core.management import call_command
 def collected(settings, tmp_path, load_settings):
     """collectstatic with the storage of production settings (conftest.py swaps in a plain one)."""
     settings.STATIC_ROOT = tmp_path
+    settings.WHITENOISE_AUTOREFRESH = False
     settings.STORAGES = load_settings(SECRET_KEY="x")["STORAGES"]
     call_command("collectstatic", interactive=False, verbosity=0)
     return tmp_path
