@@ -57,13 +57,21 @@ def load_settings(monkeypatch):
     return load
 
 
+PLAIN_STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """Serve static names as they are: tests do not run collectstatic for the hashed manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC_STORAGE}
+
+
+def plain_static_files():
+    """plain_static_storage's switch, for a module-scoped fixture that renders pages: it runs
+    before any test's own fixtures, so the per-test switch is not on yet."""
+    from django.conf import settings
+
+    return override_settings(STORAGES={**settings.STORAGES, "staticfiles": PLAIN_STATIC_STORAGE})
 
 
 def _staff_user(django_user_model, username, group_name):
@@ -135,18 +143,22 @@ def empty_cache():
     process_pages.clear()
 
 
-@pytest.fixture
-def clinician(db, django_user_model):
-    """A member of the Clinician group with a professional registration number."""
+def _clinician(django_user_model, username="clinician"):
     from conditions.models import ClinicianProfile
 
-    user = _staff_user(django_user_model, "clinician", "Clinician")
+    user = _staff_user(django_user_model, username, "Clinician")
     user.last_name = "Jones"
     user.save()
     ClinicianProfile.objects.create(
         user=user, profession="Physical therapist", registration_number="NY license 123456"
     )
     return user
+
+
+@pytest.fixture
+def clinician(db, django_user_model):
+    """A member of the Clinician group with a professional registration number."""
+    return _clinician(django_user_model)
 
 
 @pytest.fixture

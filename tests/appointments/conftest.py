@@ -14,12 +14,17 @@ PATIENT = {
 }
 
 
-@pytest.fixture
-def clinic(db):
+def make_clinic():
     """The clinic's profile with its phone and appointment address, and one location."""
     profile = ClinicProfile.objects.create(phone="(212) 555-0100", appointment_email=NOTICE_ADDRESS)
     Location.objects.create(profile=profile, name="Midtown", city="New York", state="NY")
     return profile
+
+
+@pytest.fixture
+def clinic(db):
+    """The clinic's profile with its phone and appointment address, and one location."""
+    return make_clinic()
 
 
 @pytest.fixture

@@ -2,19 +2,19 @@
 
 import re
 from collections import Counter
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.defaultfilters import linebreaksbr
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from appointments.models import AppointmentRequest, RequestAccess, Status
 from clinic.models import ClinicProfile, Location
-from tests.conftest import _staff_user
+from tests.conftest import _staff_user, plain_static_files
 from tests.factories import ConditionFactory
 from tests.test_hostile_content import CORPUS, PageMarkup, executable_markup
 
@@ -242,20 +242,27 @@ def admin_pages(client, appointment):
     return {"request": client.get(change_url(appointment)).text, "list": client.get(LIST).text}
 
 
-def injected(html, plain_html):
-    """What `html` could run beyond the same page holding plain words (the admin has scripts)."""
+@lru_cache(maxsize=16)
+def plain_markup(plain_html):
+    """A page holding plain words, parsed, and what it could run itself (the admin has scripts).
+
+    Kept: the hostile-text tests compare every entry's page with the same few plain pages,
+    which need parsing only once. Nothing that reads the result changes it.
+    """
     baseline = PageMarkup(plain_html)
-    found = Counter(executable_markup(html, baseline))
-    return found - Counter(executable_markup(plain_html, baseline))
+    return baseline, Counter(executable_markup(plain_html, baseline))
+
+
+def injected(html, plain_html):
+    """What `html` could run beyond the same page holding plain words."""
+    baseline, own = plain_markup(plain_html)
+    return Counter(executable_markup(html, baseline)) - own
 
 
 @pytest.fixture(scope="module")
 def plain_admin_pages(django_db_setup, django_db_blocker):
     """The admin's pages for a request holding plain words: the admin's own markup."""
-    # Module-scoped, so tests/conftest.py's per-test static storage switch is not on yet.
-    storage = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    plain_static = override_settings(STORAGES={**settings.STORAGES, "staticfiles": storage})
-    with django_db_blocker.unblock(), plain_static, transaction.atomic():
+    with django_db_blocker.unblock(), plain_static_files(), transaction.atomic():
         ClinicProfile.objects.create()
         client = Client()
         client.force_login(_staff_user(get_user_model(), "plain-desk", "Front desk"))
