@@ -13,10 +13,9 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
@@ -34,6 +33,7 @@ from conditions.models import (
 from conditions.services import many_changes
 from conditions.text import ALLOWED_TAGS
 from faq.models import FAQ
+from tests.conftest import plain_static_files
 
 # Raw NUL bytes can only reach the database on SQLite: PostgreSQL refuses them in text, and
 # Django's form fields reject them before they get there.
@@ -350,10 +350,7 @@ def get_page(client, url):
 @pytest.fixture(scope="module")
 def template_markup(django_db_setup, django_db_blocker):
     """{page: PageMarkup} of each public page filled with plain words: the templates' own markup."""
-    # Module-scoped, so tests/conftest.py's per-test static storage switch is not on yet.
-    storage = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    plain_static = override_settings(STORAGES={**settings.STORAGES, "staticfiles": storage})
-    with django_db_blocker.unblock(), plain_static, transaction.atomic():
+    with django_db_blocker.unblock(), plain_static_files(), transaction.atomic():
         urls = store_hostile_content("Plain words", "plain", get_user_model())
         markup = {page: PageMarkup(get_page(Client(), url)) for page, url in urls.items()}
         transaction.set_rollback(True)
