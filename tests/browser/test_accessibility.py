@@ -61,9 +61,10 @@ def axe_violations(page):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_axe_finds_no_violations_on_any_page_type(seeded_site, open_chromium, width):
+def test_axe_finds_no_violations_on_any_page_type(seeded_site, in_chromium, width):
     found = {}
-    with open_chromium() as browser:
+
+    def drive(browser):
         page = browser.new_page(viewport={"width": width, "height": 800})
         for path in PAGES:
             page.goto(seeded_site + path)
@@ -72,14 +73,16 @@ def test_axe_finds_no_violations_on_any_page_type(seeded_site, open_chromium, wi
                 found[path] = violations
             assert page.locator("h1").count() == 1, path
             assert page.locator("main#main").count() == 1, path
+
+    in_chromium(drive)
     assert found == {}
 
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_axe_finds_no_violations_on_the_appointment_form_with_errors(
-    seeded_site, open_chromium, width
+    seeded_site, in_chromium, width
 ):
-    with open_chromium() as browser:
+    def drive(browser):
         page = browser.new_page(viewport={"width": width, "height": 800})
         page.goto(seeded_site + "/appointments/")
         page.get_by_label("Email address").fill("not an address")
@@ -88,9 +91,11 @@ def test_axe_finds_no_violations_on_the_appointment_form_with_errors(
         assert page.locator(".error-summary li").count() == 3
         assert axe_violations(page) == []
 
+    in_chromium(drive)
 
-def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(seeded_site, open_chromium):
-    with open_chromium() as browser:
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(seeded_site, in_chromium):
+    def drive(browser):
         page = browser.new_page()
         page.goto(seeded_site + "/conditions/bakers-cyst/")
         page.keyboard.press("Tab")
@@ -100,6 +105,8 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(seeded_site,
         assert outline != "none"
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "main"
+
+    in_chromium(drive)
 
 
 def tab_to(page, selector, limit=80):
@@ -111,8 +118,8 @@ def tab_to(page, selector, limit=80):
     raise AssertionError(f"{selector} never received focus")
 
 
-def test_search_works_with_the_keyboard_alone(seeded_site, open_chromium):
-    with open_chromium() as browser:
+def test_search_works_with_the_keyboard_alone(seeded_site, in_chromium):
+    def drive(browser):
         page = browser.new_page()
         page.goto(seeded_site + "/")
         tab_to(page, "input[type=search]")
@@ -124,9 +131,11 @@ def test_search_works_with_the_keyboard_alone(seeded_site, open_chromium):
         page.wait_for_url("**/conditions/bakers-cyst/")
         assert page.locator("h1").inner_text() == "Baker’s Cyst"
 
+    in_chromium(drive)
 
-def test_symptom_checker_works_with_the_keyboard_alone(seeded_site, open_chromium):
-    with open_chromium() as browser:
+
+def test_symptom_checker_works_with_the_keyboard_alone(seeded_site, in_chromium):
+    def drive(browser):
         page = browser.new_page()
         page.goto(seeded_site + "/symptom-checker/")
         tab_to(page, "input[value='locking-or-catching']")
@@ -141,9 +150,11 @@ def test_symptom_checker_works_with_the_keyboard_alone(seeded_site, open_chromiu
         first = page.locator(".ranked li a").first.inner_text()
         assert first == "Meniscus Tear"
 
+    in_chromium(drive)
 
-def test_knee_diagram_regions_are_reachable_and_named(seeded_site, open_chromium):
-    with open_chromium() as browser:
+
+def test_knee_diagram_regions_are_reachable_and_named(seeded_site, in_chromium):
+    def drive(browser):
         page = browser.new_page()
         page.goto(seeded_site + "/symptom-checker/")
         tab_to(page, "svg a[href='?area=back']")
@@ -152,3 +163,5 @@ def test_knee_diagram_regions_are_reachable_and_named(seeded_site, open_chromium
         page.keyboard.press("Enter")
         page.wait_for_url("**?area=back")
         assert "Baker’s Cyst" in page.locator(".ranked").inner_text()
+
+    in_chromium(drive)

@@ -41,11 +41,10 @@ def condition_page(live_server, settings):
 
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no javascript"])
-def test_a_patient_says_a_page_did_not_help_and_why(
-    condition_page, open_chromium, javascript, width
-):
+def test_a_patient_says_a_page_did_not_help_and_why(condition_page, in_chromium, javascript, width):
     violations = {}
-    with open_chromium() as browser:
+
+    def drive(browser):
         context = browser.new_context(
             java_script_enabled=javascript, viewport={"width": width, "height": 800}
         )
@@ -96,6 +95,8 @@ def test_a_patient_says_a_page_did_not_help_and_why(
         assert errors == []
         context.close()
 
+    in_chromium(drive)
+
     assert {step: found for step, found in violations.items() if found} == {}
     stored = Feedback.objects.get()
     assert (stored.page.slug, stored.helpful) == ("bakers-cyst", False)
@@ -105,9 +106,9 @@ def test_a_patient_says_a_page_did_not_help_and_why(
 
 
 def test_when_sending_in_the_background_fails_the_form_is_sent_the_plain_way(
-    condition_page, open_chromium
+    condition_page, in_chromium
 ):
-    with open_chromium() as browser:
+    def drive(browser):
         page = browser.new_page()
 
         def no_background_sends(route):
@@ -123,13 +124,16 @@ def test_when_sending_in_the_background_fails_the_form_is_sent_the_plain_way(
         assert page.locator("h1").inner_text() == "Thank you for your answer"
         assert page.get_by_label("What helped you?").is_visible()
 
+    in_chromium(drive)
+
     assert Feedback.objects.get().helpful is True
 
 
-def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, open_chromium):
+def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, in_chromium):
     first = FAQFactory(question="Can I kneel?", order=1)
     second = FAQFactory(question="Can I run?", order=2)
-    with open_chromium() as browser:
+
+    def drive(browser):
         page = browser.new_page()
         page.goto(f"{live_server.url}/faq/")
         widgets = page.locator("[data-feedback]")
@@ -140,6 +144,8 @@ def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, open_chro
         # Two comment forms at once, each with ids of its own.
         assert page.locator("textarea").count() == 2
         assert axe_violations(page) == []
+
+    in_chromium(drive)
 
     answers = {answer.object_id: answer.helpful for answer in Feedback.objects.all()}
     assert answers == {first.pk: False, second.pk: True}

@@ -36,20 +36,23 @@ def seeded_site(live_server):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_axe_finds_no_violations_on_spanish_pages(seeded_site, open_chromium, width):
+def test_axe_finds_no_violations_on_spanish_pages(seeded_site, in_chromium, width):
     found = {}
-    with open_chromium() as browser:
+
+    def drive(browser):
         page = browser.new_page(viewport={"width": width, "height": 800})
         for path in SPANISH_PAGES:
             page.goto(seeded_site + path)
             if violations := axe_violations(page):
                 found[path] = violations
             assert page.evaluate("document.documentElement.lang") == "es", path
+
+    in_chromium(drive)
     assert found == {}
 
 
-def test_an_untranslated_spanish_condition_page_marks_its_english(seeded_site, open_chromium):
-    with open_chromium() as browser:
+def test_an_untranslated_spanish_condition_page_marks_its_english(seeded_site, in_chromium):
+    def drive(browser):
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(seeded_site + "/es/conditions/bakers-cyst/")
 
@@ -68,3 +71,5 @@ def test_an_untranslated_spanish_condition_page_marks_its_english(seeded_site, o
         assert page.url == seeded_site + "/conditions/bakers-cyst/"
         assert page.evaluate("document.documentElement.lang") == "en-US"
         assert page.locator(".translation-notice").count() == 0
+
+    in_chromium(drive)
