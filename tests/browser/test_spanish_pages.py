@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from conditions.services.importing import SEED_ARTICLE
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_accessibility import violations_at_each_width
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,20 +35,17 @@ def seeded_site(live_server):
     return live_server.url
 
 
-@pytest.mark.parametrize("width", [360, 1280])
-def test_axe_finds_no_violations_on_spanish_pages(seeded_site, in_chromium, width):
-    found = {}
-
+def test_axe_finds_no_violations_on_spanish_pages(seeded_site, in_chromium):
     def drive(browser):
-        page = browser.new_page(viewport={"width": width, "height": 800})
+        found = {}
+        page = browser.new_page()
         for path in SPANISH_PAGES:
-            page.goto(seeded_site + path)
-            if violations := axe_violations(page):
+            if violations := violations_at_each_width(page, seeded_site + path):
                 found[path] = violations
             assert page.evaluate("document.documentElement.lang") == "es", path
+        return found
 
-    in_chromium(drive)
-    assert found == {}
+    assert in_chromium(drive) == {}
 
 
 def test_an_untranslated_spanish_condition_page_marks_its_english(seeded_site, in_chromium):
