@@ -79,7 +79,7 @@ def _chromium_thread():
     browser = []
 
     def launched():
-        # A test that crashed the browser leaves none to the next one.
+        # Launched again after a test that crashed it, so that the next test still has one.
         if not (browser and browser[0].is_connected()):
             browser[:] = [
                 playwright.chromium.launch(
