@@ -26,9 +26,9 @@ def condition_page(live_server):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no javascript"])
 def test_a_patient_requests_an_appointment_from_a_condition_page(
-    condition_page, open_chromium, javascript
+    condition_page, in_chromium, javascript
 ):
-    with open_chromium() as browser:
+    def drive(browser):
         page = browser.new_context(java_script_enabled=javascript).new_page()
         page.goto(condition_page)
         page.get_by_role("link", name="Request an appointment").first.click()
@@ -53,6 +53,8 @@ def test_a_patient_requests_an_appointment_from_a_condition_page(
         page.wait_for_url("**/appointments/thanks/")
         assert page.locator("h1").inner_text() == "Thank you: your request has been sent"
         assert "Maria" not in page.content()
+
+    in_chromium(drive)
 
     request = AppointmentRequest.objects.get()
     assert (request.name, request.phone) == ("Maria Gonzalez", "(212) 555-0199")

@@ -17,19 +17,18 @@ pytestmark = [
 COMMENT = "It never says how long the swelling lasts. Call me at 212-555-0100."
 
 
-def page_violations(page, javascript):
-    """axe's findings on `page`. axe is a script: with JavaScript off, it runs on a copy of the
-    page, served at the same address to a page of its own that may run it."""
-    if javascript:
+def page_violations(page, copy=None):
+    """axe's findings on `page`. axe is a script: on a page that runs none, it runs on `copy`, a
+    page of its own that may run it, served a copy of `page` at the same address."""
+    if copy is None:
         return axe_violations(page)
     html = page.content()
-    copy = page.context.browser.new_page(viewport=page.viewport_size)
+    copy.route(page.url, lambda route: route.fulfill(content_type="text/html", body=html))
     try:
-        copy.route(page.url, lambda route: route.fulfill(content_type="text/html", body=html))
         copy.goto(page.url)
-        return axe_violations(copy)
     finally:
-        copy.close()
+        copy.unroute(page.url)
+    return axe_violations(copy)
 
 
 @pytest.fixture
@@ -41,21 +40,22 @@ def condition_page(live_server, settings):
 
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no javascript"])
-def test_a_patient_says_a_page_did_not_help_and_why(
-    condition_page, open_chromium, javascript, width
-):
+def test_a_patient_says_a_page_did_not_help_and_why(condition_page, in_chromium, javascript, width):
     violations = {}
-    with open_chromium() as browser:
+
+    def drive(browser):
         context = browser.new_context(
             java_script_enabled=javascript, viewport={"width": width, "height": 800}
         )
         page = context.new_page()
+        # One page for every step's copy, rather than a browser context and page for each.
+        copy = None if javascript else browser.new_page(viewport=page.viewport_size)
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         # Another visitor's request stores the page; this patient is served the stored copy.
         assert context.request.get(condition_page).headers["x-page-cache"] == "miss"
         assert page.goto(condition_page).headers["x-page-cache"] == "hit"
-        violations["page"] = page_violations(page, javascript)
+        violations["page"] = page_violations(page, copy)
 
         page.get_by_role("group", name="Was this page helpful?").get_by_role(
             "button", name="No"
@@ -71,7 +71,7 @@ def test_a_patient_says_a_page_did_not_help_and_why(
         else:
             assert page.url.endswith("/feedback/")
             assert page.locator("h1").inner_text() == "Thank you for your answer"
-        violations["comment step"] = page_violations(page, javascript)
+        violations["comment step"] = page_violations(page, copy)
 
         too_long = "The words are too long for me. " * 17  # 527 characters
         box.fill(too_long)
@@ -82,12 +82,12 @@ def test_a_patient_says_a_page_did_not_help_and_why(
         page.get_by_role("button", name="Send comment").click()
         page.get_by_text("it can have at most 500").wait_for()
         assert box.input_value() == too_long
-        violations["too long"] = page_violations(page, javascript)
+        violations["too long"] = page_violations(page, copy)
 
         box.fill(COMMENT)
         page.get_by_role("button", name="Send comment").click()
         page.get_by_text("Thank you: your comment has been sent").wait_for()
-        violations["sent"] = page_violations(page, javascript)
+        violations["sent"] = page_violations(page, copy)
         if not javascript:
             page.get_by_role("link", name="Back to “Baker's cyst”").click()
             page.wait_for_url(condition_page)
@@ -95,6 +95,8 @@ def test_a_patient_says_a_page_did_not_help_and_why(
         assert context.cookies() == []
         assert errors == []
         context.close()
+
+    in_chromium(drive)
 
     assert {step: found for step, found in violations.items() if found} == {}
     stored = Feedback.objects.get()
@@ -105,9 +107,9 @@ def test_a_patient_says_a_page_did_not_help_and_why(
 
 
 def test_when_sending_in_the_background_fails_the_form_is_sent_the_plain_way(
-    condition_page, open_chromium
+    condition_page, in_chromium
 ):
-    with open_chromium() as browser:
+    def drive(browser):
         page = browser.new_page()
 
         def no_background_sends(route):
@@ -123,13 +125,16 @@ def test_when_sending_in_the_background_fails_the_form_is_sent_the_plain_way(
         assert page.locator("h1").inner_text() == "Thank you for your answer"
         assert page.get_by_label("What helped you?").is_visible()
 
+    in_chromium(drive)
+
     assert Feedback.objects.get().helpful is True
 
 
-def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, open_chromium):
+def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, in_chromium):
     first = FAQFactory(question="Can I kneel?", order=1)
     second = FAQFactory(question="Can I run?", order=2)
-    with open_chromium() as browser:
+
+    def drive(browser):
         page = browser.new_page()
         page.goto(f"{live_server.url}/faq/")
         widgets = page.locator("[data-feedback]")
@@ -140,6 +145,8 @@ def test_each_answer_on_the_faq_list_is_answered_in_place(live_server, open_chro
         # Two comment forms at once, each with ids of its own.
         assert page.locator("textarea").count() == 2
         assert axe_violations(page) == []
+
+    in_chromium(drive)
 
     answers = {answer.object_id: answer.helpful for answer in Feedback.objects.all()}
     assert answers == {first.pk: False, second.pk: True}

@@ -20,7 +20,7 @@ PASSWORD = "a-long-browser-password"
 
 
 def test_a_clinician_uploads_previews_and_imports_an_html_article(
-    live_server, django_user_model, open_chromium
+    live_server, django_user_model, in_chromium
 ):
     call_command("import_article", str(SEED_ARTICLE), verbosity=0)
     user = django_user_model.objects.create_user("ana", password=PASSWORD, is_staff=True)
@@ -28,7 +28,7 @@ def test_a_clinician_uploads_previews_and_imports_an_html_article(
     ClinicianProfile.objects.create(user=user, registration_number="NY license 1")
     live_summary = Condition.objects.get(slug="bakers-cyst").summary
 
-    with open_chromium() as browser:
+    def drive(browser):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -42,6 +42,9 @@ def test_a_clinician_uploads_previews_and_imports_an_html_article(
         preview = page.inner_text("#content-main")
         page.click("input[name=confirm]")
         done = page.inner_text(".messagelist")
+        return preview, done, errors
+
+    preview, done, errors = in_chromium(drive)
 
     assert "Nothing has been written yet." in preview
     assert "Dropped <script> at lines 8, 29 and 51" in preview

@@ -57,11 +57,12 @@ def signed_in_page(browser, cookie, javascript):
     return page, problems
 
 
-def test_typing_in_the_body_updates_the_preview_beside_the_form(editor, open_chromium):
+def test_typing_in_the_body_updates_the_preview_beside_the_form(editor, in_chromium):
     from playwright.sync_api import expect
 
     url, cookie = editor
-    with open_chromium() as browser:
+
+    def drive(browser):
         page, problems = signed_in_page(browser, cookie, javascript=True)
         previews = []
         page.on("request", lambda r: "/preview/" in r.url and previews.append(r.method))
@@ -91,16 +92,19 @@ def test_typing_in_the_body_updates_the_preview_beside_the_form(editor, open_chr
         assert body.input_value() == SAVED_BODY + TYPED
         assert problems == []
 
+    in_chromium(drive)
+
     assert Condition.objects.get().body == SAVED_BODY
 
 
 def test_without_javascript_the_preview_button_shows_the_page_and_keeps_the_form(
-    editor, open_chromium
+    editor, in_chromium
 ):
     from playwright.sync_api import expect
 
     url, cookie = editor
-    with open_chromium() as browser:
+
+    def drive(browser):
         page, problems = signed_in_page(browser, cookie, javascript=False)
         page.goto(url)
         page.locator("#id_body").fill(SAVED_BODY + TYPED)
@@ -114,14 +118,17 @@ def test_without_javascript_the_preview_button_shows_the_page_and_keeps_the_form
         assert page.locator("#id_body").input_value() == SAVED_BODY + TYPED
         assert problems == []
 
+    in_chromium(drive)
+
     assert Condition.objects.get().body == SAVED_BODY
 
 
-def test_on_a_narrow_screen_the_preview_comes_below_the_form(editor, open_chromium):
+def test_on_a_narrow_screen_the_preview_comes_below_the_form(editor, in_chromium):
     from playwright.sync_api import expect
 
     url, cookie = editor
-    with open_chromium() as browser:
+
+    def drive(browser):
         page, _ = signed_in_page(browser, cookie, javascript=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(url)
@@ -131,12 +138,15 @@ def test_on_a_narrow_screen_the_preview_comes_below_the_form(editor, open_chromi
         assert preview_box["y"] >= fields_box["y"] + fields_box["height"]
         assert preview_box["width"] <= 390
 
+    in_chromium(drive)
 
-def test_a_preview_that_fails_says_so_and_keeps_the_last_one(editor, open_chromium):
+
+def test_a_preview_that_fails_says_so_and_keeps_the_last_one(editor, in_chromium):
     from playwright.sync_api import expect
 
     url, cookie = editor
-    with open_chromium() as browser:
+
+    def drive(browser):
         page, _ = signed_in_page(browser, cookie, javascript=True)
         page.goto(url)
         frame = page.frame_locator("#live-preview-frame")
@@ -150,3 +160,5 @@ def test_a_preview_that_fails_says_so_and_keeps_the_last_one(editor, open_chromi
         expect(status).to_contain_text("signed out")
         expect(frame.locator(".body")).to_contain_text("Put ice on it.")
         assert page.locator("#id_body").input_value().endswith(" More")
+
+    in_chromium(drive)

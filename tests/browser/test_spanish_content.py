@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from conditions.models import Condition
 from conditions.services.importing import SEED_ARTICLE
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_accessibility import violations_at_each_width
 from tests.factories import ConditionFactory
 
 pytestmark = [
@@ -36,21 +36,22 @@ def seeded_site(live_server):
     return live_server.url
 
 
-@pytest.mark.parametrize("width", [360, 1280])
-def test_axe_finds_no_violations_on_spanish_content_pages(seeded_site, open_chromium, width):
-    found = {}
-    with open_chromium() as browser:
-        page = browser.new_page(viewport={"width": width, "height": 800})
+def test_axe_finds_no_violations_on_spanish_content_pages(seeded_site, in_chromium):
+    def drive(browser):
+        found = {}
+        page = browser.new_page()
         for path in PAGES:
-            page.goto(seeded_site + path)
-            if violations := axe_violations(page):
+            if violations := violations_at_each_width(page, seeded_site + path):
                 found[path] = violations
-    assert found == {}
+        return found
+
+    assert in_chromium(drive) == {}
 
 
-def test_an_out_of_date_page_puts_the_english_advice_first_in_english(seeded_site, open_chromium):
+def test_an_out_of_date_page_puts_the_english_advice_first_in_english(seeded_site, in_chromium):
     closest_lang = "(el) => el.closest('[lang]').getAttribute('lang')"
-    with open_chromium() as browser:
+
+    def drive(browser):
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(seeded_site + "/es/conditions/jumpers-knee/")
         notice = page.locator(".translation-notice").first
@@ -69,3 +70,5 @@ def test_an_out_of_date_page_puts_the_english_advice_first_in_english(seeded_sit
         page.get_by_role("link", name="Lea la página actual en inglés").click()
         page.wait_for_load_state()
         assert page.url == seeded_site + "/conditions/jumpers-knee/"
+
+    in_chromium(drive)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from conditions.services.importing import SEED_ARTICLE
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_accessibility import violations_at_each_width
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,21 +35,21 @@ def seeded_site(live_server):
     return live_server.url
 
 
-@pytest.mark.parametrize("width", [360, 1280])
-def test_axe_finds_no_violations_on_spanish_pages(seeded_site, open_chromium, width):
-    found = {}
-    with open_chromium() as browser:
-        page = browser.new_page(viewport={"width": width, "height": 800})
+def test_axe_finds_no_violations_on_spanish_pages(seeded_site, in_chromium):
+    def drive(browser):
+        found = {}
+        page = browser.new_page()
         for path in SPANISH_PAGES:
-            page.goto(seeded_site + path)
-            if violations := axe_violations(page):
+            if violations := violations_at_each_width(page, seeded_site + path):
                 found[path] = violations
             assert page.evaluate("document.documentElement.lang") == "es", path
-    assert found == {}
+        return found
+
+    assert in_chromium(drive) == {}
 
 
-def test_an_untranslated_spanish_condition_page_marks_its_english(seeded_site, open_chromium):
-    with open_chromium() as browser:
+def test_an_untranslated_spanish_condition_page_marks_its_english(seeded_site, in_chromium):
+    def drive(browser):
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(seeded_site + "/es/conditions/bakers-cyst/")
 
@@ -68,3 +68,5 @@ def test_an_untranslated_spanish_condition_page_marks_its_english(seeded_site, o
         assert page.url == seeded_site + "/conditions/bakers-cyst/"
         assert page.evaluate("document.documentElement.lang") == "en-US"
         assert page.locator(".translation-notice").count() == 0
+
+    in_chromium(drive)
