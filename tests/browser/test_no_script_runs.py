@@ -84,7 +84,7 @@ def serve_control_page(headers):
 
 
 def test_no_script_runs_and_no_dialog_opens_on_any_page(
-    live_server, django_user_model, open_chromium
+    live_server, django_user_model, in_chromium
 ):
     urls = []
     for key, payload in enumerate(storable_payloads()):
@@ -96,14 +96,15 @@ def test_no_script_runs_and_no_dialog_opens_on_any_page(
     urls = list(dict.fromkeys(urls))  # each list page once
 
     dialogs, page_errors, csp_console, findings = [], [], [], {}
-    with open_chromium() as browser:
+    controls = {}
+
+    def drive(browser):
         context = browser.new_context()
         context.add_init_script(INIT_SCRIPT)
 
         # Controls: the hooks see a script that runs, and one that CSP blocks. On a page of
         # their own: routing requests turns off a page's HTTP cache, and the site's pages
         # should load their stylesheet as a patient's browser does, once.
-        controls = {}
         control_page = context.new_page()
         for name, headers in [
             ("runs", {}),
@@ -134,7 +135,8 @@ def test_no_script_runs_and_no_dialog_opens_on_any_page(
             result = page.evaluate(INSPECT_PAGE)
             if result["hits"] or result["csp"] or result["problems"]:
                 findings[url] = result
-        context.close()
+
+    in_chromium(drive)
 
     assert controls["runs"]["hits"] == ["alert(control)"], "the hooks missed a script that ran"
     assert controls["blocked"]["csp"], "the hooks missed a script that CSP blocked"
