@@ -189,7 +189,8 @@ def staff_client(client, content_staff):
 
 
 def kept_open(django_db_blocker, build):
-    """Run `build()` in a transaction left open for a group of tests; then roll back.
+    """Run `build()` in a transaction left open for a group of tests, yield what it returns;
+    then roll back.
 
     For data that costs more to make than the tests that read it: a module- or class-scoped
     fixture yields from this. Tests still need the `db` fixture, whose savepoint undoes each
@@ -198,8 +199,8 @@ def kept_open(django_db_blocker, build):
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
-        build()
-    yield
+        built = build()
+    yield built
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)

@@ -256,9 +256,7 @@ def make_random_conditions():
 def random_symptoms(django_db_setup, django_db_blocker):
     """make_random_conditions(), once for the tests of a class (building them is much of the
     work), rolled back after the last: the module's other tests start from an empty database."""
-    made = []
-    for _ in kept_open(django_db_blocker, lambda: made.extend(make_random_conditions())):
-        yield made
+    yield from kept_open(django_db_blocker, make_random_conditions)
 
 
 class TestRankingOnRandomConditions:
