@@ -9,8 +9,9 @@ With Redis the counter lives in Redis, whose INCR every app server shares: a hit
 of it and no database query. With any other cache (files that the workers of one machine share,
 the default; local memory, private to one process) it lives in the database
 (`ContentGeneration`), bumped in the edit's own transaction and read once per request: a hit
-costs that one small query. Each process keeps the pages of the current generation it has
-served (`ProcessPages`), so only its first hit on a page reads the page from the shared cache.
+costs that one small query. Each process keeps the pages and derived values of the current
+generation it has used (`GenerationMemo`), so only its first use of one reads it from the
+shared cache.
 The middleware answers before sessions, authentication or views run.
 """
 
@@ -144,10 +145,15 @@ def generation_cached(name, build, timeout=3600):
     kept: a look-up that found nothing (a mistyped address) leaves no entry behind.
     """
     try:
-        key = f"kneeinfo:{name}:{current_generation()}"
-        value = cache.get(key)
-        if value is None and (value := build()) is not None:
-            cache.set(key, value, timeout)
+        generation = current_generation()
+        value = process_values.get(name, generation)
+        if value is None:
+            key = f"kneeinfo:{name}:{generation}"
+            value = cache.get(key)
+            if value is None and (value := build()) is not None:
+                cache.set(key, value, timeout)
+            if value is not None:
+                process_values.put(name, generation, value)
         return value
     except Exception:
         logger.exception("Cache unavailable: %s built without it", name)
@@ -247,13 +253,14 @@ def connect_signals():
         m2m_changed.connect(content_changed, sender=model, dispatch_uid=f"{uid}-m2m")
 
 
-class ProcessPages:
-    """Pages this process has served or stored, of one content generation.
+class GenerationMemo:
+    """What this process has fetched from the shared cache or stored there, of one generation.
 
-    A page is the same for every anonymous visitor, so each process keeps those it has fetched
-    from the shared cache instead of fetching them again; the generation is still read on
-    every request, and a page of another generation is never served from here. At most
-    `limit` pages: the memory of a worker's busiest pages, not of the whole site.
+    A page or a derived value is the same for every anonymous visitor, so each process keeps
+    those it has used instead of fetching (and unpickling) them again; the generation is still
+    read on every request, and an entry of another generation is never returned. At most
+    `limit` entries: the memory of a worker's busiest pages, not of the whole site. Callers
+    share what they get back, so nothing may change it in place.
     """
 
     def __init__(self, limit):
@@ -261,23 +268,24 @@ class ProcessPages:
         self.clear()
 
     def clear(self):
-        # One tuple, replaced whole: another thread never sees one generation's pages as
+        # One tuple, replaced whole: another thread never sees one generation's entries as
         # another's.
         self.kept = (None, {})
 
     def get(self, key, generation):
-        kept_generation, pages = self.kept
-        return pages.get(key) if kept_generation == generation else None
+        kept_generation, entries = self.kept
+        return entries.get(key) if kept_generation == generation else None
 
     def put(self, key, generation, entry):
-        kept_generation, pages = self.kept
-        if kept_generation != generation or len(pages) >= self.limit:
-            pages = {}
-            self.kept = (generation, pages)
-        pages[key] = entry
+        kept_generation, entries = self.kept
+        if kept_generation != generation or len(entries) >= self.limit:
+            entries = {}
+            self.kept = (generation, entries)
+        entries[key] = entry
 
 
-process_pages = ProcessPages(limit=300)
+process_pages = GenerationMemo(limit=300)
+process_values = GenerationMemo(limit=5000)
 
 
 def stored_page(key, generation):

@@ -128,19 +128,25 @@ def cache_of_this_run(tmp_path_factory):
         yield
 
 
+def empty_caches():
+    """Empty the cache, and forget the pages and values this process kept beside it."""
+    from django.core.cache import cache
+
+    from kneeinfo.cache import process_pages, process_values
+
+    cache.clear()
+    process_pages.clear()
+    process_values.clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache, and no pages kept in this process.
+    """Each test starts with an empty cache, and no pages or values kept in this process.
 
     A test's rows are rolled back, and with them the content generation kneeinfo/cache.py keys
     cached values on: the next test could otherwise be served what the last one cached.
     """
-    from django.core.cache import cache
-
-    from kneeinfo.cache import process_pages
-
-    cache.clear()
-    process_pages.clear()
+    empty_caches()
 
 
 def _clinician(django_user_model, username="clinician"):

@@ -31,10 +31,13 @@ from kneeinfo.cache import (
     content_changed,
     counter_reader,
     current_generation,
+    generation_cached,
     page_key,
     process_pages,
+    process_values,
 )
 from kneeinfo.models import ContentGeneration
+from tests.conftest import empty_caches
 from tests.factories import ConditionFactory, FAQFactory, SymptomFactory, TagFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,8 +78,7 @@ def page_cache(request, settings, tmp_path):
             }
         }
     settings.PAGE_CACHE = True
-    cache.clear()
-    process_pages.clear()
+    empty_caches()
     yield request.param
     cache.clear()
 
@@ -479,16 +481,39 @@ def test_a_page_this_process_keeps_is_not_served_after_an_edit_elsewhere(
     fetch(client)
     assert fetch(client)[0]["X-Page-Cache"] == "hit"  # this process now keeps the page
 
-    # What a save on another worker or server leaves behind; this process is not told.
     type(condition).objects.filter(pk=condition.pk).update(summary="Edited elsewhere.")
+    move_generation_elsewhere(page_cache)
+
+    response, html = fetch(client)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Edited elsewhere." in html
+
+
+def move_generation_elsewhere(page_cache):
+    """What a save on another worker or server leaves behind; this process is not told."""
     if page_cache == "redis":
         redis.Redis.from_url(REDIS_TEST_URL).incr(cache.make_key(GENERATION_KEY))
     else:
         ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1)
 
-    response, html = fetch(client)
-    assert response["X-Page-Cache"] == "miss"
-    assert "Edited elsewhere." in html
+
+def test_a_worker_keeps_derived_values_of_the_current_generation_in_its_own_memory(
+    page_cache, condition
+):
+    built = []
+
+    def build():
+        built.append(len(built) + 1)
+        return built[-1]
+
+    assert generation_cached("test-value", build) == 1
+    cache.delete(f"kneeinfo:test-value:{current_generation()}")
+    assert generation_cached("test-value", build) == 1  # kept by this process
+    process_values.clear()  # as another worker, which has not used the value
+    assert generation_cached("test-value", build) == 2
+
+    move_generation_elsewhere(page_cache)
+    assert generation_cached("test-value", build) == 3
 
 
 def test_a_worker_serves_the_pages_it_has_served_from_its_own_memory(page_cache, condition, client):

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
@@ -24,7 +23,7 @@ from conditions import structured_data
 from conditions.links import link_problems
 from conditions.models import Condition
 from kneeinfo import languages
-from tests.conftest import kept_open
+from tests.conftest import empty_caches, kept_open
 from tests.factories import (
     ConditionFactory,
     FAQFactory,
@@ -497,7 +496,7 @@ def busy_site(django_db_setup, django_db_blocker):
 
 
 def queries(client, url):
-    cache.clear()
+    empty_caches()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200, url
     return len(captured)
