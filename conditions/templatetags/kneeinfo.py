@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from conditions.models import page_url
 from conditions.text import markdown_text, render_markdown
 from kneeinfo import languages
+from kneeinfo.cache import generation_cached
 
 register = template.Library()
 register.simple_tag(page_url)
@@ -71,3 +72,41 @@ def in_lang(text, tag):
     if not tag:
         return text
     return format_html('<span lang="{}">{}</span>', tag, text)
+
+
+@register.tag
+def kept_until_content_changes(parser, token):
+    """`{% kept_until_content_changes "name" [value ...] %}…{% endkept_until_content_changes %}`:
+    the part between is rendered once per content generation, language and values, then reused.
+
+    For the parts of a page that show only content in the interface language (the site's
+    navigation and footer; a condition's lists, with its id as the value): rendering their links
+    and translated labels on every request was a large share of an uncached page. Nothing inside
+    may depend on the request or the visitor.
+    """
+    tag_name, *bits = token.split_contents()
+    if not bits or bits[0][0] not in "\"'" or bits[0][0] != bits[0][-1]:
+        raise template.TemplateSyntaxError(f"{tag_name} needs a quoted name first")
+    nodelist = parser.parse((f"end{tag_name}",))
+    parser.delete_first_token()
+    return KeptUntilContentChangesNode(
+        bits[0][1:-1], [parser.compile_filter(bit) for bit in bits[1:]], nodelist
+    )
+
+
+class KeptUntilContentChangesNode(template.Node):
+    def __init__(self, name, values, nodelist):
+        self.name = name
+        self.values = values
+        self.nodelist = nodelist
+
+    def render(self, context):
+        values = [value.resolve(context, ignore_failures=True) for value in self.values]
+        if None in values:
+            # A value that names nothing must not make pages about different items share a part.
+            return self.nodelist.render(context)
+        html = generation_cached(
+            f"fragment-{self.name}-{'-'.join(map(str, values))}-{get_language()}",
+            lambda: self.nodelist.render(context),
+        )
+        return mark_safe(html)

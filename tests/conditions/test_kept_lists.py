@@ -5,14 +5,19 @@ The busiest pages read their condition, lists and counts once per content genera
 request renders the page and any stale list would show.
 """
 
+import itertools
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.template import TemplateSyntaxError, engines
+from django.utils import translation
 
+from clinic.models import ClinicProfile
 from conditions.models import Condition, Status, Tag
 from conditions.views import SIMILAR_COUNT, SUBLIST_PAGE_SIZE
+from kneeinfo.cache import content_changed
 from tests.factories import (
     ConditionFactory,
     FAQFactory,
@@ -199,3 +204,53 @@ def test_addresses_of_no_condition_leave_nothing_in_the_cache(client, monkeypatc
         assert client.get(f"/conditions/no-such-page-{number}/").status_code == 404
 
     assert stored == []
+
+
+KEPT = (
+    '{% load kneeinfo %}{% kept_until_content_changes "test-part" item %}'
+    "{{ renders }}{% endkept_until_content_changes %}"
+)
+
+
+def test_a_kept_part_is_rendered_once_per_generation_language_and_value(db):
+    renders = itertools.count(1)
+    template = engines["django"].from_string(KEPT)
+
+    def render(item):
+        return template.render({"item": item, "renders": lambda: next(renders)})
+
+    assert render(1) == render(1) == "1"
+    assert render(2) == "2"
+    with translation.override("es"):
+        assert render(1) == "3"
+    assert render(1) == "1"
+
+    content_changed()
+
+    assert render(1) == "4"
+    assert render(None) == "5" and render(None) == "6"  # no value: never kept
+
+
+@pytest.mark.parametrize(
+    "tag", ["{% kept_until_content_changes %}", "{% kept_until_content_changes test-part %}"]
+)
+def test_a_kept_part_needs_a_quoted_name(tag):
+    with pytest.raises(TemplateSyntaxError, match="needs a quoted name"):
+        engines["django"].from_string(
+            "{% load kneeinfo %}" + tag + "{% endkept_until_content_changes %}"
+        )
+
+
+def test_the_kept_navigation_and_footer_follow_the_next_change_in_each_language(client):
+    ConditionFactory(slug="bakers-cyst")
+    profile = ClinicProfile.objects.create(phone="(212) 555-0100")
+    english, spanish = page(client), page(client, "/es/conditions/bakers-cyst/")
+    assert "Conditions A–Z" in english and "Conditions A–Z" not in spanish
+    assert "(212) 555-0100" in english and "(212) 555-0100" in spanish
+
+    profile.phone = "(212) 555-0199"
+    profile.save()
+
+    for html in page(client), page(client, "/es/conditions/bakers-cyst/"):
+        footer = html.split('<footer class="site-footer">', 1)[1]
+        assert "(212) 555-0199" in footer and "(212) 555-0100" not in footer
