@@ -542,6 +542,28 @@ def test_a_closed_redis_connection_costs_no_request_its_stored_page(
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
+def test_the_counter_is_read_again_only_after_redis_says_it_changed(page_cache, condition):
+    if page_cache != "redis":
+        pytest.skip("the counter is read from Redis only with Redis")
+    generation = current_generation()
+    assert current_generation() == generation
+    connection = counter_reader.connection
+    connection.send_command("CLIENT", "ID")
+    own_id = connection.read_response()
+    server = redis.Redis.from_url(REDIS_TEST_URL, decode_responses=True)
+
+    def last_command():
+        return server.execute_command("CLIENT", "LIST", "ID", own_id).split(" cmd=")[1].split()[0]
+
+    assert [current_generation() for _ in range(3)] == [generation] * 3
+    assert last_command() == "client|id"  # no GET: nothing has changed
+
+    move_generation_elsewhere(page_cache)
+
+    assert current_generation() == generation + 1
+    assert last_command() == "get"
+
+
 def test_a_forked_worker_reads_the_counter_on_a_connection_of_its_own(page_cache, condition):
     if page_cache != "redis":
         pytest.skip("the counter is read from Redis only with Redis")
