@@ -40,7 +40,8 @@ PYTHON = sys.executable
 PORT = 8766
 OWN_PG_PORT = 54329
 REDIS_URL = "redis://127.0.0.1:6379/13"
-FRIENDLY = "not available just now"
+# The 503 page's heading, in English and in Spanish (the load reads /es/ pages too).
+FRIENDLY = ("not available just now", "no está disponible en este momento")
 
 
 class PostgreSQL:
@@ -150,7 +151,11 @@ class Load:
             second = int(time.monotonic() - self.started)
             with self.lock:
                 self.by_second.setdefault(second, Counter())[status] += 1
-                if status == 503 and FRIENDLY not in body or status in (500, 502, 504):
+                if (
+                    status == 503
+                    and not any(words in body for words in FRIENDLY)
+                    or status in (500, 502, 504)
+                ):
                     self.bad_bodies.append((status, path, body[:200]))
 
     def run(self, seconds):

@@ -111,8 +111,9 @@ def fresh_database(engine, scale, pg_url, workdir, port):
     return url
 
 
-def start_gunicorn(env, port, config, app, probe):
-    """gunicorn with `config` and 2 workers serving `app` on `port`, once `probe` answers."""
+def start_gunicorn(env, port, config="gunicorn.conf.py", app="kneeinfo.wsgi", probe="/healthz"):
+    """gunicorn with `config` and 2 workers serving `app` (the site) on `port`, once `probe`
+    answers."""
     process = subprocess.Popen(
         [str(BASE_DIR / ".venv/bin/gunicorn"), "--config", config, app],
         cwd=BASE_DIR,
@@ -253,13 +254,7 @@ def run_configurations(workdir, pages, bare, args):
         for scale in args.scales.split(","):
             url = fresh_database(engine, scale, args.pg_url, workdir, args.port)
             for cache in args.caches.split(","):
-                server = start_gunicorn(
-                    site_env(url, cache, args, workdir),
-                    args.port,
-                    "gunicorn.conf.py",
-                    "kneeinfo.wsgi",
-                    probe="/healthz",
-                )
+                server = start_gunicorn(site_env(url, cache, args, workdir), args.port)
                 try:
                     config = (engine, scale, CACHE_LABELS[cache])
                     site = f"http://127.0.0.1:{args.port}"
