@@ -82,7 +82,10 @@ def test_each_host_is_asked_at_most_once_a_second_but_hosts_do_not_wait_for_each
     times = [seen.at for seen in link_server.seen if seen.host == f"127.0.0.1:{port}"]
     assert len(times) == 3
     gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= HOST_INTERVAL - 0.05
+    # Seen by the server: a request that took longer to arrive than the next (a busy machine;
+    # 0.9 s apart was seen with both test runs going) shortens the gap between them.
+    assert min(gaps) >= HOST_INTERVAL - 0.25
+    assert times[-1] - times[0] >= 2 * HOST_INTERVAL - 0.25
     [other] = [seen.at for seen in link_server.seen if seen.host == f"localhost:{port}"]
     # One limit for all hosts would put the other host a whole interval after the first.
     assert abs(other - times[0]) < HOST_INTERVAL - 0.1
