@@ -101,14 +101,15 @@ class CounterReader:
 
     The counter is read on every request. The connection asks Redis to track the keys it reads
     (`CLIENT TRACKING ON`, RESP3, Redis 6 or later): when any client changes the counter, Redis
-    pushes a message on this connection, written out before Redis reads its next command. So a
-    read that finds nothing waiting on the socket still has the current value, and costs a poll
-    instead of a round trip; the double bump of an edit (kneeinfo.cache.content_changed) tells
-    this connection once after commit too. Anything waiting (an invalidation, or a connection
-    Redis closed) means reading it again. Taking a connection from a redis-py client's pool and
-    handing it back around every command would cost more than the read itself. The connection
-    is made with the cache's address and timeouts; a forked worker makes its own: two
-    processes on one socket would read each other's replies.
+    pushes a message on this connection, written out before Redis reads its next command; a
+    bump returns only after such a command (`changed()`). So a read that finds nothing waiting
+    on the socket still has the current value, and costs a poll instead of a round trip; the
+    double bump of an edit (content_changed) tells this connection again after commit.
+    Anything waiting (an invalidation, or a connection Redis closed) means reading it again.
+    Taking a connection from a redis-py client's pool and handing it back around every command
+    would cost more than the read itself. The connection is made with the cache's address and
+    timeouts; a forked worker makes its own: two processes on one socket would read each
+    other's replies.
     """
 
     # Once more on a new connection when Redis has closed this one (a restart, its idle
@@ -121,6 +122,20 @@ class CounterReader:
         self.kept = None  # (key, value) read since Redis last said the key changed
 
     def get(self, key):
+        return self._use(lambda connection: self._get(connection, key))
+
+    def changed(self):
+        """After this process changed the counter: forget the kept value, and return only once
+        Redis has told every tracking connection.
+
+        Redis writes out what a command queued (its reply, the invalidations it pushes) after
+        running it, one client at a time, the reply to the changer possibly first; a command
+        sent once that reply has come is read only after all of it is written. So another
+        worker on this machine that polls after this returns finds the message waiting.
+        """
+        self._use(self._fence)
+
+    def _use(self, call):
         pool = get_redis_connection("default").connection_pool
         with self.lock:
             if self.pid != os.getpid() or self.pool is not pool:
@@ -132,7 +147,7 @@ class CounterReader:
             connection = self.connection
             try:
                 return self.reconnect.call_with_retry(
-                    lambda: self._get(connection, key), lambda error: self._forget(connection)
+                    lambda: call(connection), lambda error: self._forget(connection)
                 )
             except BaseException:
                 self._forget(connection)  # a reply may be left unread: never read it as the next
@@ -148,6 +163,11 @@ class CounterReader:
             self.kept = None if value is None else (key, value)
             return value
         return self.kept[1]
+
+    def _fence(self, connection):
+        self.kept = None
+        connection.send_command("PING")
+        connection.read_response()
 
     def _forget(self, connection):
         self.kept = None
@@ -224,6 +244,7 @@ def _bump_cached_generation():
     except ValueError:
         # No counter yet (or it was evicted): a fresh one is above every stored page's value.
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+    counter_reader.changed()
 
 
 def content_changed(**kwargs):
