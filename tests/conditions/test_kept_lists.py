@@ -7,8 +7,10 @@ request renders the page and any stale list would show.
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.template import TemplateSyntaxError, engines
@@ -254,3 +256,51 @@ def test_the_kept_navigation_and_footer_follow_the_next_change_in_each_language(
     for html in page(client), page(client, "/es/conditions/bakers-cyst/"):
         footer = html.split('<footer class="site-footer">', 1)[1]
         assert "(212) 555-0199" in footer and "(212) 555-0100" not in footer
+
+
+# What differs between visitors or requests, and so must never be read inside a kept part.
+PER_REQUEST = re.compile(
+    r"\b(request|csrf_token|user|perms|messages|language_switches|page_alternates|preview"
+    r"|draft_compare_url)\b"
+)
+KEPT_PART = re.compile(
+    r"{% kept_until_content_changes .*?%}(.*?){% endkept_until_content_changes %}", re.S
+)
+INCLUDE = re.compile(r"""{% include ["']([^"']+)["']""")
+TEMPLATE_CODE = re.compile(r"{{.*?}}|{%.*?%}", re.S)
+QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+
+
+def kept_parts_with_their_includes():
+    """Each kept part in the project's templates, with every template it includes."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    for path in sorted(templates.rglob("*.html")):
+        for index, part in enumerate(KEPT_PART.findall(path.read_text())):
+            texts, names = [part], INCLUDE.findall(part)
+            while names:
+                text = (templates / names.pop()).read_text()
+                texts.append(text)
+                names += INCLUDE.findall(text)
+            yield pytest.param("\n".join(texts), id=f"{path.relative_to(templates)}-{index}")
+
+
+def names_read(text):
+    """The names a template's tags and variables read, its quoted strings left out."""
+    return {
+        name
+        for code in TEMPLATE_CODE.findall(text)
+        for name in PER_REQUEST.findall(QUOTED.sub("", code))
+    }
+
+
+def test_the_project_keeps_parts_of_pages():
+    assert len(list(kept_parts_with_their_includes())) == 3  # navigation, footer, lists
+    assert names_read('{% url "request" %}{{ request.path }}{% csrf_token %}') == {
+        "request",
+        "csrf_token",
+    }
+
+
+@pytest.mark.parametrize("text", kept_parts_with_their_includes())
+def test_no_kept_part_reads_anything_of_the_request_or_the_visitor(text):
+    assert not names_read(text)
