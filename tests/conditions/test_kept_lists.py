@@ -301,6 +301,6 @@ def test_the_project_keeps_parts_of_pages():
     }
 
 
-@pytest.mark.parametrize("text", kept_parts_with_their_includes())
+@pytest.mark.parametrize("text", list(kept_parts_with_their_includes()))
 def test_no_kept_part_reads_anything_of_the_request_or_the_visitor(text):
     assert not names_read(text)
