@@ -139,7 +139,7 @@ class CounterReader:
         pool = get_redis_connection("default").connection_pool
         with self.lock:
             if self.pid != os.getpid() or self.pool is not pool:
-                self.pid, self.pool, self.kept = os.getpid(), pool, None
+                self.pid, self.pool = os.getpid(), pool
                 self.connection = pool.connection_class(
                     **{**pool.connection_kwargs, "protocol": 3},
                     redis_connect_func=self._track_reads,
@@ -147,10 +147,10 @@ class CounterReader:
             connection = self.connection
             try:
                 return self.reconnect.call_with_retry(
-                    lambda: call(connection), lambda error: self._forget(connection)
+                    lambda: call(connection), lambda error: connection.disconnect()
                 )
             except BaseException:
-                self._forget(connection)  # a reply may be left unread: never read it as the next
+                connection.disconnect()  # a reply may be left unread: never read it as the next
                 raise
 
     def _get(self, connection, key):
@@ -169,11 +169,8 @@ class CounterReader:
         connection.send_command("PING")
         connection.read_response()
 
-    def _forget(self, connection):
-        self.kept = None
-        connection.disconnect()
-
     def _track_reads(self, connection):
+        # Every (re)connection, a new worker's first included: nothing kept was tracked on it.
         self.kept = None
         connection.on_connect()
         connection.send_command("CLIENT", "TRACKING", "ON")
